@@ -41,6 +41,8 @@ struct RuleParams {
   // tumour, "M32" lupus, "D66"/"D67"/"D68.0" haemophilia, ...). A diagnosis matches a prefix when it
   // starts with it.
   std::vector<std::string> chronic_list;
+
+  bool operator==(const RuleParams&) const = default;
 };
 
 }  // namespace yibao::models
