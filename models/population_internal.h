@@ -1,0 +1,32 @@
+// Internals shared by population.cc and population_facility.cc: random-stream names and small
+// integer helpers. Not part of the API; only models/population*.cc include it.
+#pragma once
+
+#include <cstdint>
+
+#include "models/rng.h"
+
+namespace yibao::models::population_internal {
+
+// One stream per purpose (models/rng.h): a person's fields, filings and mutual-aid relative
+// draw from separate streams, so each can be regenerated alone.
+inline constexpr uint64_t kStreamPerson = stream_id("population.person");
+inline constexpr uint64_t kStreamFiling = stream_id("population.filing");
+inline constexpr uint64_t kStreamMulaid = stream_id("population.mulaid");
+inline constexpr uint64_t kStreamCounty = stream_id("population.county");
+inline constexpr uint64_t kStreamFacility = stream_id("population.facility");
+inline constexpr uint64_t kStreamSecret = stream_id("population.secret");
+inline constexpr uint64_t kStreamTag = stream_id("population.tag");
+
+// Start of part g of an even split of n items into `parts` parts: floor(n · g / parts).
+inline uint64_t split_begin(uint64_t n, uint64_t parts, uint64_t g) {
+  return static_cast<uint64_t>(static_cast<UInt128>(n) * g / parts);
+}
+
+// a · b mod n (a, b < n); 64-bit arithmetic whenever the product fits.
+inline uint64_t mulmod(uint64_t a, uint64_t b, uint64_t n) {
+  if (n <= UINT32_MAX) return a * b % n;
+  return static_cast<uint64_t>(static_cast<UInt128>(a) * b % n);
+}
+
+}  // namespace yibao::models::population_internal
