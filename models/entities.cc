@@ -121,4 +121,14 @@ bool parse_insutype(std::string_view s, Insutype& out) {
   return true;
 }
 
+bool parse_filing_case(std::string_view s, FilingCase& out) {
+  if (s.empty()) out = FilingCase::kNone;
+  else if (s == "RESIDENT") out = FilingCase::kResident;
+  else if (s == "WORKER") out = FilingCase::kWorker;
+  else if (s == "REFERRAL") out = FilingCase::kReferral;
+  else if (s == "EMERGENCY") out = FilingCase::kEmergency;
+  else return false;
+  return true;
+}
+
 }  // namespace yibao::models

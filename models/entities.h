@@ -123,5 +123,7 @@ bool parse_maf_group(std::string_view s, MafGroup& out);
 bool parse_level(std::string_view s, Level& out);
 bool parse_facility_type(std::string_view s, FacilityType& out);
 bool parse_insutype(std::string_view s, Insutype& out);
+// Wire filing_case: "" none, "RESIDENT", "WORKER", "REFERRAL", "EMERGENCY".
+bool parse_filing_case(std::string_view s, FilingCase& out);
 
 }  // namespace yibao::models

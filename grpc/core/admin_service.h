@@ -1,0 +1,63 @@
+// The Admin service (admin.proto): the agency's and operator's side. Every call needs the
+// bearer token (`authorization: Bearer TOKEN`); a wrong or missing one is UNAUTHENTICATED with
+// nothing done. Writes go through the writer (group commit) like settlements do, so they are
+// durable before they are answered. Thread-safe.
+#pragma once
+
+#include <string>
+
+#include "grpc/core/core_state.h"
+#include "grpc/core/group_commit.h"
+#include "grpc/core/rpc_stats.h"
+#include "yibao/settlement/v1/admin.grpc.pb.h"
+
+namespace yibao::core {
+
+namespace v1 = ::yibao::settlement::v1;
+
+struct AdminInfo {
+  std::string token;              // the bearer token
+  std::string population_preset;  // "" when the core holds no generated population
+  uint64_t population_seed = 0;
+  std::string ledger;             // Ledger::describe()
+  std::string started_at;         // ISO 8601 civil time
+  std::string version;
+};
+
+class AdminService final : public v1::Admin::CallbackService {
+ public:
+  AdminService(CoreState& state, GroupCommitter& committer, RpcStats& stats, AdminInfo info)
+      : state_(state), committer_(committer), stats_(stats), info_(std::move(info)) {}
+
+  grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext*, const v1::EchoRequest*, v1::EchoReply*) override;
+  grpc::ServerUnaryReactor* UpsertFacilities(grpc::CallbackServerContext*, const v1::UpsertFacilitiesRequest*,
+                                             v1::UpsertReply*) override;
+  grpc::ServerUnaryReactor* UpsertPersons(grpc::CallbackServerContext*, const v1::UpsertPersonsRequest*,
+                                          v1::UpsertReply*) override;
+  grpc::ServerUnaryReactor* UpsertFilings(grpc::CallbackServerContext*, const v1::UpsertFilingsRequest*,
+                                          v1::UpsertReply*) override;
+  grpc::ServerUnaryReactor* LoadPolicy(grpc::CallbackServerContext*, const v1::LoadPolicyRequest*,
+                                       v1::LoadPolicyReply*) override;
+  grpc::ServerUnaryReactor* LoadCatalog(grpc::CallbackServerContext*, const v1::LoadCatalogRequest*,
+                                        v1::LoadCatalogReply*) override;
+  grpc::ServerUnaryReactor* GetStats(grpc::CallbackServerContext*, const v1::GetStatsRequest*,
+                                     v1::GetStatsReply*) override;
+  grpc::ServerUnaryReactor* GetFundBalances(grpc::CallbackServerContext*, const v1::GetFundBalancesRequest*,
+                                            v1::GetFundBalancesReply*) override;
+
+ private:
+  // Checks the token and the bounds; then runs `fn` on the writer in its own savepoint and
+  // answers after the commit.
+  grpc::ServerUnaryReactor* on_writer(grpc::CallbackServerContext* ctx, const google::protobuf::Message& req,
+                                      const char* name, std::function<Status(Ledger&)> fn);
+  Status authorize(grpc::CallbackServerContext* ctx) const;
+  grpc::ServerUnaryReactor* finish_now(grpc::CallbackServerContext* ctx, const Status& s, const char* name,
+                                       std::chrono::steady_clock::time_point t0);
+
+  CoreState& state_;
+  GroupCommitter& committer_;
+  RpcStats& stats_;
+  AdminInfo info_;
+};
+
+}  // namespace yibao::core

@@ -1,0 +1,70 @@
+// CoreState: what the settlement core knows besides the ledger — the clock, the open sign-ins,
+// the generated population, the policy sets and the catalog — and the lookups that merge the
+// generated population with what the ledger stores over it.
+//
+// Persons and facilities of a generated population are pure functions of (preset, seed, index)
+// (models/population.h), so the core never copies them into the ledger: the ledger holds only
+// what changed (balances, accumulators, Admin upserts, filings), and a lookup is "ledger first,
+// then the generator". That is how the city's 4 M persons are "loaded" in no time and a
+// province or the nation is served without holding it.
+//
+// Thread-safety: clock(), signins() and next_refmsgid() are thread-safe. The lookups, the policy
+// book and the catalog are used on the writer thread only (Admin loads go through the writer).
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "grpc/core/clock.h"
+#include "grpc/core/ledger.h"
+#include "grpc/core/signins.h"
+#include "models/catalog.h"
+#include "models/policy.h"
+#include "models/population.h"
+
+namespace yibao::core {
+
+class CoreState {
+ public:
+  CoreState(Clock clock, std::optional<models::Population> population, models::PolicyBook policies,
+            models::Catalog catalog);
+
+  const Clock& clock() const { return clock_; }
+  SignIns& signins() { return signins_; }
+  const SignIns& signins() const { return signins_; }
+  const std::optional<models::Population>& population() const { return population_; }
+  models::PolicyBook& policies() { return policies_; }
+  models::Catalog& catalog() { return catalog_; }
+  // The core's region code (6 digits): the first region of the population, or "000000".
+  const std::string& region() const { return region_; }
+  // A fresh inf_refmsgid: region(6) + yyyyMMddHHmmss(14) + sequence(10).
+  std::string next_refmsgid(CivilTime now);
+
+  // ---- Lookups (writer thread) ----
+  std::optional<models::Person> person(Ledger& l, std::string_view psn_no) const;
+  // A person by credential: 01 e-voucher (the token is the psn_no), 02 ID card (certno),
+  // 03 social-security card (certno + card_sn). nullopt if not found or not matching.
+  std::optional<models::Person> person_by_credential(Ledger& l, std::string_view cert_type, std::string_view cert_no,
+                                                     std::string_view card_sn) const;
+  std::optional<models::Facility> facility(Ledger& l, std::string_view code) const;
+  // Current personal-account balance.
+  Fen balance(Ledger& l, const models::Person& p) const;
+  // The care year's accumulators as they stand (stored, else the opening values).
+  models::Accumulators accumulators(Ledger& l, const models::Person& p, int32_t year) const;
+  // Filings of a person: the generated ones overridden by those the ledger holds (same id).
+  std::vector<models::Filing> filings(Ledger& l, std::string_view psn_no) const;
+
+ private:
+  Clock clock_;
+  SignIns signins_;
+  std::optional<models::Population> population_;
+  models::PolicyBook policies_;
+  models::Catalog catalog_;
+  std::string region_;
+  std::atomic<uint64_t> refmsg_seq_{0};
+};
+
+}  // namespace yibao::core

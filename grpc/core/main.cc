@@ -1,0 +1,36 @@
+// yibao-core: the settlement core's command line (flags -> ServerOptions -> RunServer).
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+#include "grpc/core/server.h"
+
+int main(int argc, char** argv) {
+  yibao::core::ServerOptions o;
+  CLI::App app{"yibao-core: the medical-insurance settlement core (gRPC).\n"
+               "Serves the Settlement and Admin services on a durable ledger."};
+  app.add_option("--listen", o.listen, "address:port to listen on (port 0 picks a free one)")->capture_default_str();
+  app.add_option("--ledger", o.ledger, "SQLite ledger file (created if absent), or 'memory' for a throw-away one")
+      ->capture_default_str();
+  app.add_option("--policy", o.policy_file, "policy set YAML (default: the DEFAULT FIXTURE, models/data/policy_default.yaml)");
+  app.add_option("--catalog", o.catalog_file, "catalog YAML (default: models/data/catalog_fixture.yaml)");
+  app.add_option("--generated-items", o.generated_items, "generated catalog items for load tests")->capture_default_str();
+  app.add_option("--population", o.population,
+                 "generate the population of this preset (county, city, province, nation); a ledger that holds "
+                 "another (preset, seed) refuses to start");
+  app.add_option("--seed", o.seed, "seed of the generated population")->capture_default_str();
+  app.add_option("--presets", o.presets_file, "presets YAML (default: models/data/presets.yaml)");
+  app.add_option("--admin-token", o.admin_token_file,
+                 "file holding the Admin bearer token (default: <ledger>.admin-token, created mode 0600 if absent)");
+  app.add_flag("--allow-plaintext", o.allow_plaintext, "allow listening beyond loopback without TLS");
+  app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error")->capture_default_str();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "yibao-core: %s\n", e.what());
+    return 1;
+  }
+  return yibao::core::RunServer(o);
+}

@@ -1,0 +1,275 @@
+// Sign-in, person, registration, visit info, stays and filings (DOMAIN.md §3.2, §11.3, §11.7).
+#include <openssl/crypto.h>
+
+#include "grpc/core/ops.h"
+#include "grpc/core/ops_common.h"
+
+namespace yibao::core::ops {
+namespace {
+
+int age_on(CivilDate birth, CivilDate on) {
+  const auto b = ymd(birth), o = ymd(on);
+  int age = o.year - b.year;
+  if (o.month < b.month || (o.month == b.month && o.day < b.day)) --age;
+  return age;
+}
+
+Status not_yet_backfill() {
+  return Status::Refuse(reason::kUnsupported,
+                        "back-fill (backfill_flag = 1) is not in this version of the core; it arrives with the "
+                        "core-operations work",
+                        "backfill_flag");
+}
+
+// Stays: med_type 21..28.
+bool inpatient_med_type(std::string_view m) { return m.size() == 2 && m[0] == '2' && m[1] >= '1' && m[1] <= '8'; }
+
+}  // namespace
+
+Status sign_in(Txn& t, const v1::SignInRequest& r, v1::SignInReply* rep) {
+  auto f = t.state.facility(t.ledger, t.header.fixmedins_code());
+  // One answer for "unknown facility" and "wrong secret": nothing to probe.
+  if (!f || f->secret.size() != r.sign_secret().size() ||
+      CRYPTO_memcmp(f->secret.data(), r.sign_secret().data(), f->secret.size()) != 0)
+    return Status::Refuse(reason::kSignin, "facility code or sign-in secret is wrong", "sign_secret");
+  if (r.opter_no() != t.header.opter()) return bad_request("opter_no must be the header's opter", "opter_no");
+  YB_ASSIGN_OR_RETURN(std::string sign_no, new_id(t, 'N', "signin"));
+  SignIn s{f->code, r.opter_no(), sign_no, t.now, false};
+  YB_RETURN_IF_ERROR(t.ledger.put_signin(s));
+  t.after_commit.push_back([&signins = t.state.signins(), s] { signins.put(s); });
+  rep->set_sign_no(sign_no);
+  rep->set_sign_time(format_envelope(t.now));
+  return Status::Ok();
+}
+
+Status sign_out(Txn& t, const v1::SignOutRequest& r, v1::SignOutReply* rep) {
+  if (!r.opter_no().empty() && r.opter_no() != t.header.opter())
+    return bad_request("opter_no must be the header's opter", "opter_no");
+  SignIn s{t.header.fixmedins_code(), t.header.opter(), t.header.sign_no(), t.now, true};
+  YB_RETURN_IF_ERROR(t.ledger.put_signin(s));
+  t.after_commit.push_back([&signins = t.state.signins(), s] { signins.put(s); });
+  rep->set_sign_time(format_envelope(t.now));
+  return Status::Ok();
+}
+
+Status get_person(Txn& t, const v1::GetPersonRequest& r, v1::GetPersonReply* rep) {
+  const std::string& no = r.mdtrt_cert_no().empty() ? r.certno() : r.mdtrt_cert_no();
+  if (r.mdtrt_cert_type() != "01" && r.mdtrt_cert_type() != "02" && r.mdtrt_cert_type() != "03")
+    return bad_request("mdtrt_cert_type must be 01, 02 or 03", "mdtrt_cert_type");
+  auto p = t.state.person_by_credential(t.ledger, r.mdtrt_cert_type(), no, r.card_sn());
+  if (!p) return Status::Refuse(reason::kPsnNotFound, "no person holds this credential", "mdtrt_cert_no");
+  auto* b = rep->mutable_baseinfo();
+  b->set_psn_no(p->psn_no);
+  b->set_certno(p->certno);
+  b->set_psn_name(p->name);
+  b->set_gend(p->sex == 2 ? "2" : "1");
+  b->set_brdy(format_date(p->birth));
+  b->set_age(age_on(p->birth, t.now.date()));
+  auto* i = rep->add_insuinfo();
+  i->set_insutype(std::to_string(static_cast<int>(p->insutype)));
+  i->set_psn_type(std::string(models::psn_type_code(p->psn_type)));
+  i->set_balc(t.state.balance(t.ledger, *p).v);
+  i->set_cvlserv_flag(p->cvlserv ? 1 : 0);
+  i->set_hifes_flag(p->hifes ? 1 : 0);
+  i->set_insuplc_admdvs(p->insuplc_admdvs);
+  const bool lapsed = p->enrolment == models::Enrolment::kLapsed ||
+                      (p->insutype == models::Insutype::kResident && p->paid_through < t.now.date());
+  i->set_psn_insu_stas(p->enrolment == models::Enrolment::kStopped ? "4" : (lapsed ? "2" : "1"));
+  if (p->insutype == models::Insutype::kResident) i->set_paid_through(format_date(p->paid_through));
+  i->set_maf_group(std::string(models::maf_group_code(p->maf_group)));
+  // Person suspensions arrive with the core-operations work; until then none is in force.
+  rep->set_psn_setl_suspended(0);
+  return Status::Ok();
+}
+
+Status register_visit(Txn& t, const v1::RegisterRequest& r, v1::RegisterReply* rep) {
+  if (r.backfill_flag() == 1) return not_yet_backfill();
+  YB_ASSIGN_OR_RETURN(const models::Facility f, own_facility(t));
+  if (f.type == models::FacilityType::kPharmacy)
+    return bad_request("a pharmacy settles sales with 2101/2102, not registrations", "header.infno");
+  YB_RETURN_IF_ERROR(check_department(f, r.dept_code(), "dept_code"));
+  YB_ASSIGN_OR_RETURN(const CivilTime begn, required_time(r.begntime(), "begntime"));
+  YB_ASSIGN_OR_RETURN(const models::Person p, enrolled_person(t, r.psn_no(), r.insutype(), begn.date()));
+  if (r.ipt_otp_no().empty()) return bad_request("ipt_otp_no is required", "ipt_otp_no");
+  if (t.ledger.find_visit_by_key(f.code, VisitKind::kOutpatient, r.ipt_otp_no()))
+    return state_error("ipt_otp_no " + r.ipt_otp_no() + " is already a live visit of this facility", "ipt_otp_no");
+  Visit v;
+  YB_ASSIGN_OR_RETURN(v.mdtrt_id, new_id(t, 'M', "mdtrt"));
+  v.fixmedins_code = f.code;
+  v.psn_no = p.psn_no;
+  v.insutype = p.insutype;
+  v.kind = VisitKind::kOutpatient;
+  v.state = VisitState::kRegistered;
+  v.ipt_otp_no = r.ipt_otp_no();
+  v.med_type = "11";
+  v.dept_code = r.dept_code();
+  v.begntime = begn;
+  v.created_msgid = t.header.msgid();
+  YB_RETURN_IF_ERROR(save_visit(t, v));
+  t.effect_mdtrt_id = v.mdtrt_id;
+  rep->set_mdtrt_id(v.mdtrt_id);
+  rep->set_psn_no(v.psn_no);
+  rep->set_ipt_otp_no(v.ipt_otp_no);
+  return Status::Ok();
+}
+
+Status cancel_registration(Txn& t, const v1::CancelRegistrationRequest& r, v1::CancelRegistrationReply*) {
+  YB_ASSIGN_OR_RETURN(Visit v, own_visit(t, r.mdtrt_id(), r.psn_no(), VisitKind::kOutpatient));
+  if (v.state == VisitState::kSettled || v.state == VisitState::kVoid || !v.live_setl_id.empty())
+    return state_error("a " + std::string(state_name(v.state)) + " visit cannot be cancelled (cancel the settlement first)");
+  v.state = VisitState::kVoid;
+  return save_visit(t, v);
+}
+
+Status visit_info(Txn& t, const v1::VisitInfoRequest& r, v1::VisitInfoReply*) {
+  YB_ASSIGN_OR_RETURN(Visit v, own_visit(t, r.mdtrt_id(), r.psn_no(), VisitKind::kOutpatient));
+  if (v.state == VisitState::kSettled || v.state == VisitState::kVoid)
+    return state_error("visit is " + std::string(state_name(v.state)) + "; its information is frozen");
+  if (r.med_type() != "11" && r.med_type() != "12" && r.med_type() != "13" && r.med_type() != "14")
+    return bad_request("outpatient med_type must be 11, 12, 13 or 14", "med_type");
+  if (r.trum_flag() > 2 || r.rel_ttp_flag() > 2) return bad_request("cause flags are 0, 1 or 2", "trum_flag");
+  v.med_type = r.med_type();
+  v.diagnoses = join_diagnoses(r.diseinfo());
+  v.trum_flag = r.trum_flag();
+  v.rel_ttp_flag = r.rel_ttp_flag();
+  return save_visit(t, v);
+}
+
+Status admit(Txn& t, const v1::AdmitRequest& r, v1::AdmitReply* rep) {
+  if (r.backfill_flag() == 1) return not_yet_backfill();
+  YB_ASSIGN_OR_RETURN(const models::Facility f, own_facility(t));
+  if (f.type == models::FacilityType::kPharmacy || f.type == models::FacilityType::kVillage)
+    return bad_request("this facility takes no inpatients", "header.infno");
+  YB_RETURN_IF_ERROR(check_department(f, r.adm_dept_codg(), "adm_dept_codg"));
+  if (!inpatient_med_type(r.med_type())) return bad_request("inpatient med_type must be 21..28", "med_type");
+  if (r.trum_flag() > 2 || r.rel_ttp_flag() > 2) return bad_request("cause flags are 0, 1 or 2", "trum_flag");
+  YB_ASSIGN_OR_RETURN(const CivilTime begn, required_time(r.begntime(), "begntime"));
+  YB_ASSIGN_OR_RETURN(const models::Person p, enrolled_person(t, r.psn_no(), r.insutype(), begn.date()));
+  if (r.ipt_no().empty()) return bad_request("ipt_no is required", "ipt_no");
+  if (t.ledger.find_visit_by_key(f.code, VisitKind::kInpatient, r.ipt_no()))
+    return state_error("ipt_no " + r.ipt_no() + " is already a live stay of this facility", "ipt_no");
+  if (t.ledger.find_open_stay(f.code, p.psn_no))
+    return state_error("person already has an open admission at this facility", "psn_no");
+  Visit v;
+  YB_ASSIGN_OR_RETURN(v.mdtrt_id, new_id(t, 'M', "mdtrt"));
+  v.fixmedins_code = f.code;
+  v.psn_no = p.psn_no;
+  v.insutype = p.insutype;
+  v.kind = VisitKind::kInpatient;
+  v.state = VisitState::kRegistered;
+  v.ipt_otp_no = r.ipt_no();
+  v.med_type = r.med_type();
+  v.dept_code = r.adm_dept_codg();
+  v.begntime = begn;
+  v.diagnoses = join_diagnoses(r.diseinfo());
+  v.trum_flag = r.trum_flag();
+  v.rel_ttp_flag = r.rel_ttp_flag();
+  v.created_msgid = t.header.msgid();
+  YB_RETURN_IF_ERROR(save_visit(t, v));
+  t.effect_mdtrt_id = v.mdtrt_id;
+  rep->set_mdtrt_id(v.mdtrt_id);
+  return Status::Ok();
+}
+
+Status discharge(Txn& t, const v1::DischargeRequest& r, v1::DischargeReply*) {
+  YB_ASSIGN_OR_RETURN(Visit v, own_visit(t, r.mdtrt_id(), r.psn_no(), VisitKind::kInpatient));
+  if (v.state != VisitState::kRegistered && v.state != VisitState::kFeesOpen)
+    return state_error("a " + std::string(state_name(v.state)) + " stay cannot be discharged");
+  if (r.diseinfo().empty()) return state_error("discharge needs the discharge diagnosis (diseinfo)", "diseinfo");
+  YB_ASSIGN_OR_RETURN(const CivilTime end, required_time(r.endtime(), "endtime"));
+  if (end < v.begntime) return bad_request("endtime is before the admission", "endtime");
+  YB_ASSIGN_OR_RETURN(const models::Facility f, own_facility(t));
+  YB_RETURN_IF_ERROR(check_department(f, r.dscg_dept_codg(), "dscg_dept_codg"));
+  v.state = VisitState::kDischarged;
+  v.endtime = end;
+  v.dscg_dept_code = r.dscg_dept_codg().empty() ? v.dept_code : r.dscg_dept_codg();
+  v.dscg_diagnoses = join_diagnoses(r.diseinfo());
+  return save_visit(t, v);
+}
+
+Status change_admission(Txn& t, const v1::ChangeAdmissionRequest& r, v1::ChangeAdmissionReply*) {
+  YB_ASSIGN_OR_RETURN(Visit v, own_visit(t, r.mdtrt_id(), r.psn_no(), VisitKind::kInpatient));
+  if (v.state == VisitState::kSettled || v.state == VisitState::kVoid)
+    return state_error("a " + std::string(state_name(v.state)) + " stay cannot be changed");
+  if (!r.med_type().empty()) {
+    if (!inpatient_med_type(r.med_type())) return bad_request("inpatient med_type must be 21..28", "med_type");
+    v.med_type = r.med_type();
+  }
+  if (!r.adm_dept_codg().empty()) {
+    YB_ASSIGN_OR_RETURN(const models::Facility f, own_facility(t));
+    YB_RETURN_IF_ERROR(check_department(f, r.adm_dept_codg(), "adm_dept_codg"));
+    v.dept_code = r.adm_dept_codg();
+  }
+  if (!r.diseinfo().empty()) v.diagnoses = join_diagnoses(r.diseinfo());
+  return save_visit(t, v);
+}
+
+Status cancel_admission(Txn& t, const v1::CancelAdmissionRequest& r, v1::CancelAdmissionReply*) {
+  YB_ASSIGN_OR_RETURN(Visit v, own_visit(t, r.mdtrt_id(), r.psn_no(), VisitKind::kInpatient));
+  if (v.state == VisitState::kSettled || v.state == VisitState::kVoid || !v.live_setl_id.empty())
+    return state_error("only a stay with no settled money can be cancelled (2404)");
+  v.state = VisitState::kVoid;
+  return save_visit(t, v);
+}
+
+Status cancel_discharge(Txn& t, const v1::CancelDischargeRequest& r, v1::CancelDischargeReply*) {
+  YB_ASSIGN_OR_RETURN(Visit v, own_visit(t, r.mdtrt_id(), r.psn_no(), VisitKind::kInpatient));
+  if (v.state != VisitState::kDischarged) return state_error("only an unsettled discharged stay can be reopened (2405)");
+  bool has_lines = false;
+  for (const auto& l : t.ledger.lines_of(v.mdtrt_id)) has_lines = has_lines || l.setl_id.empty();
+  v.state = has_lines ? VisitState::kFeesOpen : VisitState::kRegistered;
+  v.endtime.reset();
+  v.dscg_diagnoses.clear();
+  return save_visit(t, v);
+}
+
+Status file(Txn& t, const v1::FilingRequest& r, v1::FilingReply* rep) {
+  models::Filing f;
+  const std::string_view code = std::string_view(t.header.infno()).substr(0, 4);
+  if (code == "2501") f.type = models::FilingType::kReferral;
+  else if (code == "2503") f.type = models::FilingType::kChronic;
+  else if (code == "2505") f.type = models::FilingType::kDesignated;
+  else if (code == "2507") f.type = models::FilingType::kInjury;
+  else return bad_request("filing infno must be 2501, 2503, 2505 or 2507", "header.infno");
+  auto begin = parse_date(r.begndate());
+  if (!begin) return bad_request("begndate must be a date yyyy-MM-dd", "begndate");
+  f.begin = *begin;
+  if (!r.enddate().empty()) {
+    auto end = parse_date(r.enddate());
+    if (!end || *end < *begin) return bad_request("enddate must be a date on or after begndate", "enddate");
+    f.end = *end;
+  }
+  YB_ASSIGN_OR_RETURN(const models::Person p, enrolled_person(t, r.psn_no(), r.insutype(), f.begin));
+  if ((f.type == models::FilingType::kChronic || f.type == models::FilingType::kReferral) && r.dise_codg().empty())
+    return bad_request("a chronic or referral filing needs dise_codg (ICD-10)", "dise_codg");
+  if (!models::parse_filing_case(r.filing_case(), f.filing_case))
+    return bad_request("filing_case must be RESIDENT, WORKER, REFERRAL or EMERGENCY", "filing_case");
+  YB_ASSIGN_OR_RETURN(f.id, new_id(t, 'F', "filing"));
+  f.psn_no = p.psn_no;
+  f.dise_codg = r.dise_codg();
+  f.mdtrtarea_admvs = r.mdtrtarea_admvs();
+  YB_RETURN_IF_ERROR(t.ledger.put_filing(f));
+  rep->set_trt_dcla_detl_sn(f.id);
+  return Status::Ok();
+}
+
+Status cancel_filing(Txn& t, const v1::CancelFilingRequest& r, v1::CancelFilingReply*) {
+  const std::string_view code = std::string_view(t.header.infno()).substr(0, 4);
+  models::FilingType type;
+  if (code == "2502") type = models::FilingType::kReferral;
+  else if (code == "2504") type = models::FilingType::kChronic;
+  else if (code == "2506") type = models::FilingType::kDesignated;
+  else return bad_request("filing cancel infno must be 2502, 2504 or 2506", "header.infno");
+  for (auto& f : t.state.filings(t.ledger, r.psn_no())) {
+    if (f.id != r.trt_dcla_detl_sn()) continue;
+    if (f.type != type) return state_error("filing is of another type", "trt_dcla_detl_sn");
+    // Ends yesterday: no longer in force from today on.
+    const CivilDate yesterday{t.now.date().days - 1};
+    if (f.end <= yesterday) return state_error("filing is already ended", "trt_dcla_detl_sn");
+    f.end = yesterday;
+    return t.ledger.put_filing(f);
+  }
+  return Status::Refuse(reason::kUnknownRef, "no such filing of this person", "trt_dcla_detl_sn");
+}
+
+}  // namespace yibao::core::ops
