@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -79,10 +80,19 @@ class Catalog {
   void set_version(std::string v) { version_ = std::move(v); }
 
  private:
+  // Transparent hashing: find(string_view) builds no std::string.
+  struct CodeHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   std::vector<Item> items_;
-  std::unordered_map<std::string, uint32_t> by_code_;
+  std::unordered_map<std::string, uint32_t, CodeHash, std::equal_to<>> by_code_;
   std::string version_;
 };
+
+// Seed of the generated items a core adds for load (yibao-core --generated-items N): a load
+// generator calling add_generated(N, kGeneratedItemsSeed) knows the very same codes.
+inline constexpr uint64_t kGeneratedItemsSeed = 20190101;
 
 std::string_view charge_class_code(ChargeClass c);  // "01" / "02" / "03"
 ChargeClass parse_charge_class(std::string_view code);  // anything unknown → kC

@@ -152,7 +152,7 @@ int RunServer(const ServerOptions& o) {
   if (!book.ok()) return fail("policy: " + std::string(book.status().message()));
   auto catalog = models::load_catalog(data_file(o.catalog_file, "catalog_fixture.yaml"));
   if (!catalog.ok()) return fail("catalog: " + std::string(catalog.status().message()));
-  catalog->add_generated(o.generated_items, kGeneratedItemsSeed);
+  catalog->add_generated(o.generated_items, models::kGeneratedItemsSeed);
   auto token = admin_token(o);
   if (!token.ok()) return fail(std::string(token.status().message()));
 

@@ -30,7 +30,4 @@ struct ServerOptions {
 // Blocks until shutdown. Returns the process exit code.
 int RunServer(const ServerOptions& options);
 
-// Seed of the generated catalog items: the load generator draws the same codes.
-inline constexpr uint64_t kGeneratedItemsSeed = 20190101;
-
 }  // namespace yibao::core
