@@ -1,0 +1,146 @@
+// LedgerSqlite: the embedded, durable Ledger (ledger.h; DESIGN.md §4 "Ledger", "Durability").
+//
+// One connection, used by the core's writer thread only: WAL mode, synchronous=FULL (a commit is
+// on disk when commit_batch returns), auto-checkpoint off; a WalCheckpointer on its own thread and
+// connection checkpoints off the commit path. The schema is migrated at open
+// (ledger_sqlite_schema.cc). Every statement is prepared once at open and reused (stmts_, indexed
+// by Q); values reach SQL only as bound parameters.
+//
+// Split by concern, each file adding its statements' SQL: ledger_sqlite.cc (open, transactions,
+// meta, sequences), ledger_sqlite_people.cc (journal, facilities, persons, balances, accumulators,
+// filings, sign-ins) and ledger_sqlite_records.cc (visits, fee lines, settlements, funds,
+// reconciliation, documents).
+//
+// A failed read cannot travel through the optional or vector a lookup returns, so it poisons the
+// batch: every later write and commit_batch return that error, the writer aborts the batch, and a
+// decision taken on a read that failed is never committed.
+// Not thread-safe (the Ledger contract: one writer thread).
+#pragma once
+
+#include <sqlite3.h>
+
+#include <array>
+#include <memory>
+#include <string>
+
+#include "grpc/core/ledger.h"
+#include "grpc/core/ledger_sqlite_checkpointer.h"
+#include "grpc/core/ledger_sqlite_db.h"
+
+namespace yibao::core::ledger_detail {
+
+class LedgerSqlite final : public Ledger {
+ public:
+  static Result<std::unique_ptr<Ledger>> open(const std::string& path);
+  ~LedgerSqlite() override;
+
+  std::string describe() const override;
+
+  Status begin_batch() override;
+  Status commit_batch() override;
+  void abort_batch() override;
+  Status savepoint() override;
+  Status release_savepoint() override;
+  Status rollback_savepoint() override;
+
+  std::optional<std::string> get_meta(std::string_view key) override;
+  Status put_meta(std::string_view key, std::string_view value) override;
+  Result<int64_t> next_sequence(std::string_view name) override;
+
+  std::optional<JournalEntry> find_journal(std::string_view msgid) override;
+  Status put_journal(const JournalEntry& e) override;
+
+  std::optional<models::Facility> get_facility(std::string_view code) override;
+  Status put_facility(const models::Facility& f) override;
+  std::optional<models::Person> get_person(std::string_view psn_no) override;
+  Status put_person(const models::Person& p) override;
+  int64_t count_persons() override;
+  int64_t count_facilities() override;
+
+  std::optional<Fen> get_balance(std::string_view psn_no) override;
+  Status put_balance(std::string_view psn_no, Fen balc) override;
+
+  std::optional<models::Accumulators> get_accumulators(std::string_view psn_no, models::Insutype t,
+                                                       int32_t year) override;
+  Status put_accumulators(std::string_view psn_no, models::Insutype t, int32_t year,
+                          const models::Accumulators& a) override;
+  std::vector<AccKey> all_accumulators() override;
+
+  Status put_filing(const models::Filing& f) override;
+  std::optional<models::Filing> get_filing(std::string_view id) override;
+  std::vector<models::Filing> filings_of(std::string_view psn_no) override;
+
+  Status put_signin(const SignIn& s) override;
+  std::vector<SignIn> all_signins() override;
+
+  std::optional<Visit> get_visit(std::string_view mdtrt_id) override;
+  Status put_visit(const Visit& v) override;
+  std::optional<Visit> find_visit_by_key(std::string_view fixmedins_code, VisitKind kind,
+                                         std::string_view key) override;
+  std::optional<Visit> find_open_stay(std::string_view fixmedins_code, std::string_view psn_no) override;
+
+  std::vector<FeeLineRecord> lines_of(std::string_view mdtrt_id) override;
+  Status put_line(const FeeLineRecord& l) override;
+  Status delete_line(std::string_view mdtrt_id, std::string_view feedetl_sn) override;
+
+  std::optional<SettlementRecord> get_settlement(std::string_view setl_id) override;
+  Status put_settlement(const SettlementRecord& s) override;
+  std::vector<SettlementRecord> settlements_of(std::string_view psn_no, models::Insutype t,
+                                               int32_t care_year) override;
+
+  std::vector<FundTotals> funds() override;
+  Status add_fund(std::string_view fund, std::string_view column, Fen amount) override;
+
+  ReconTotals recon_totals(std::string_view fixmedins_code, CivilDate from, CivilDate to, std::string_view insutype,
+                           std::string_view clr_type) override;
+  std::vector<SettlementRecord> recon_rows(std::string_view fixmedins_code, CivilDate from, CivilDate to,
+                                           CivilTime after_time, std::string_view after_setl_id,
+                                           int32_t limit) override;
+
+  Status put_document(const Document& d) override;
+  std::vector<Document> documents() override;
+
+ private:
+  // Every statement, prepared once at open.
+  enum Q : int {
+    kBegin, kCommit, kRollback, kSavepoint, kRelease, kRollbackTo, kGetMeta, kPutMeta, kNextSequence,
+    // ledger_sqlite_people.cc
+    kFindJournal, kPutJournal,
+    kGetFacility, kPutFacility, kGetPerson, kPutPerson, kCountPersons, kCountFacilities,
+    kGetBalance, kPutBalance, kGetAccumulators, kPutAccumulators, kAllAccumulators,
+    kPutFiling, kGetFiling, kFilingsOf, kPutSignin, kAllSignins,
+    // ledger_sqlite_records.cc
+    kGetVisit, kPutVisit, kVisitByKey, kOpenStay, kLinesOf, kPutLine, kDeleteLine,
+    kGetSettlement, kPutSettlement, kSettlementsOf, kFunds, kAddFund, kReconTotals, kReconRows,
+    kPutDocument, kDocuments,
+    kStatementCount
+  };
+  using SqlTable = std::array<std::string, kStatementCount>;
+  static void core_sql(SqlTable& sql);     // ledger_sqlite.cc
+  static void people_sql(SqlTable& sql);   // ledger_sqlite_people.cc
+  static void records_sql(SqlTable& sql);  // ledger_sqlite_records.cc
+
+  LedgerSqlite(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+
+  sqlite::Query query(Q q) { return sqlite::Query(stmts_[q]); }
+  // Runs a write; refused while the batch is poisoned.
+  Status write(sqlite::Query& q, std::string_view what);
+  // Steps a lookup to its one row: true on a row, false on none or on an error (which poisons).
+  bool fetch_row(sqlite::Query& q, std::string_view what);
+  // Steps a listing: true on each row, false at the end or on an error (which poisons).
+  bool next_row(sqlite::Query& q, std::string_view what) { return fetch_row(q, what); }
+  Status misuse_blob(std::string_view setl_id);  // a settlement whose blobs do not decode
+  void poison(Status s) {
+    if (poisoned_.ok()) poisoned_ = std::move(s);
+  }
+
+  sqlite3* db_;
+  std::string path_;
+  std::array<sqlite::Statement, kStatementCount> stmts_;
+  std::unique_ptr<WalCheckpointer> checkpointer_;
+  bool in_batch_ = false;
+  int savepoints_ = 0;  // open savepoints (all named "sp"; RELEASE/ROLLBACK TO hit the newest)
+  Status poisoned_;
+};
+
+}  // namespace yibao::core::ledger_detail
