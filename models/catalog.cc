@@ -57,9 +57,7 @@ void Catalog::add_generated(uint32_t n, uint64_t seed) {
 }
 
 const Item* Catalog::find(std::string_view code) const {
-  // C++20 heterogeneous lookup needs a transparent hash; the map is keyed by std::string, so
-  // build the key once (lookups by code are off the hot path: resolved lines carry pointers).
-  const auto it = by_code_.find(std::string(code));
+  const auto it = by_code_.find(code);
   return it == by_code_.end() ? nullptr : &items_[it->second];
 }
 
