@@ -110,7 +110,8 @@ struct CallOptions {
   Clock::time_point intended_start{};
   // Queue on a channel that is not connected yet instead of failing at once with UNAVAILABLE.
   bool wait_for_ready = false;
-  // Pin the call (all its attempts) to channel `channel` in [0, channels); -1 = round robin.
+  // Pin the call (all its attempts) to channel `channel` modulo channels (e.g. a facility's
+  // index, to keep its calls in order on one connection); -1 = round robin per attempt.
   int channel = -1;
 };
 
