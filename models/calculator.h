@@ -173,7 +173,8 @@ struct Settlement {
 // Settles `lines` for `person` under `policy`. `line_out` must hold at least lines.size()
 // entries; line_out[i] is the split of lines[i]. Allocates nothing.
 // Failure: INVALID_ARGUMENT E_BAD_REQUEST for inconsistent input (a null item, a negative
-// amount or accumulator, a non-pharmacy kind at a pharmacy level, a small buffer).
+// amount or accumulator, a non-pharmacy kind at a pharmacy level, a small buffer); `out` and
+// `line_out` are then unspecified. A resident's balc_before/balc_after read 0 (no account).
 Status settle(const PolicySet& policy, const PersonState& person, const CareContext& care,
               std::span<const PricedLine> lines, std::span<LineSplit> line_out, Settlement& out);
 // The same, returning the Settlement (DESIGN.md §2's signature).
