@@ -3,7 +3,6 @@
 #include "models/rules.h"
 
 #include <algorithm>
-#include <cctype>
 
 #include "models/rules_internal.h"
 
@@ -22,7 +21,7 @@ void RuleOutcome::reset(size_t n) {
   notices.clear();
   rejected.clear();
   batch_review = false;
-  scratch.clear();
+  scratch.keys.clear();
 }
 
 bool RuleOutcome::has_flag() const {
@@ -122,7 +121,8 @@ namespace {
 char next_icd(std::string_view s, size_t& i) {
   while (i < s.size() && s[i] == '.') ++i;
   if (i >= s.size()) return '\0';
-  return static_cast<char>(std::toupper(static_cast<unsigned char>(s[i++])));
+  const char c = s[i++];
+  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;  // ASCII: codes are ASCII
 }
 
 bool icd_starts_with(std::string_view code, std::string_view prefix) {

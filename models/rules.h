@@ -176,6 +176,26 @@ struct RuleHit {
 // building a reply, not inside the rules.
 std::string rule_message(const RuleHit& hit);
 
+// Internal buffers of the visit pass, kept in the outcome so a reused outcome does not allocate.
+struct RuleScratch {
+  // A prescription line as a sort key: dense ids of its rxno and ATC-4 class (0 = none), in order
+  // of first appearance, so grouping sorts integers, not strings.
+  struct Key {
+    uint32_t rx = 0;
+    uint32_t cls = 0;
+    const Item* item = nullptr;
+    uint32_t line = 0;
+  };
+  // One slot of the open-addressing table that assigns the dense ids.
+  struct Slot {
+    uint64_t hash = 0;
+    uint32_t id = 0;  // 0 = empty slot
+    uint32_t line = 0;
+  };
+  std::vector<Key> keys;
+  std::vector<Slot> slots;
+};
+
 struct RuleOutcome {
   std::vector<RuleLineDecision> lines;  // one per input line, same order
   bool refused = false;
@@ -183,7 +203,7 @@ struct RuleOutcome {
   std::vector<RuleHit> notices;         // WARN, FLAG, SELF_PAY, in rule order
   std::vector<RuleHit> rejected;        // one per rejected line (fee upload's `rejected` list)
   bool batch_review = false;            // suspected excluded cause at or above the review amount
-  std::vector<uint32_t> scratch;        // internal: reusable sort buffer
+  RuleScratch scratch;                  // internal: reusable buffers
 
   // Empties everything for n lines, keeping capacity.
   void reset(size_t n);

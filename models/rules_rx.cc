@@ -1,8 +1,9 @@
 // Visit rules of models/rules.h, run at pre-settle and settle: RX5, SAMECLASS, DAYS, OTC60 (the
 // refusals, in catalogue order), then CAUSE, RX500, REFILL, REPEAT.
 //
-// Prescription grouping sorts line indices in the outcome's reusable scratch buffer by
-// (rxno, ATC-4, item, index): one rxno is a run, one class a sub-run, one item a sub-sub-run.
+// Prescription grouping gives each rxno and ATC-4 class a dense id (a small hash table, one string
+// comparison per line), then sorts (rx id, class id, item, line) keys in the outcome's reusable
+// scratch: one rxno is a run, one class a sub-run, one item's lines adjacent inside it.
 // Herbs (TCM decoction pieces) are not counted by RX5 or SAMECLASS: a decoction is one
 // prescription of many pieces. Inpatient lines are prescriptions only as discharge drugs.
 #include <algorithm>
@@ -27,62 +28,108 @@ bool counted_drug(const Item* it) {
   return it->kind == ItemKind::kDrugWestern || it->kind == ItemKind::kDrugPatent;
 }
 
-// Fills out.scratch with the prescription lines, sorted into runs.
-void sort_rx_lines(const RuleContext& ctx, std::span<const RuleLine> lines, bool inpatient, RuleOutcome& out) {
-  std::vector<uint32_t>& order = out.scratch;
-  order.clear();
-  for (size_t i = 0; i < lines.size(); ++i) {
-    if (live(out, lines[i], i) && on_rx(ctx, lines[i], inpatient)) order.push_back(static_cast<uint32_t>(i));
+uint64_t fnv1a(std::string_view s) {
+  uint64_t h = 14695981039346656037ull;
+  for (const char c : s) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
   }
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    const RuleLine& la = lines[a];
-    const RuleLine& lb = lines[b];
-    const int rx = effective_rxno(ctx, la).compare(effective_rxno(ctx, lb));
-    if (rx != 0) return rx < 0;
-    const int cls = std::string_view(la.item->atc4).compare(lb.item->atc4);
-    if (cls != 0) return cls < 0;
-    if (la.item != lb.item) return la.item < lb.item;
-    return a < b;
+  return h;
+}
+
+// Dense ids 1, 2, ... for distinct strings, in order of first appearance: an open-addressing table
+// of at least twice as many slots as strings (a power of two), so a lookup is one hash and, on a
+// hit, one string comparison. `get(line)` returns the string a slot's line holds.
+class DenseIds {
+ public:
+  DenseIds(std::vector<RuleScratch::Slot>& slots, size_t n) : slots_(slots) {
+    size_t cap = 16;
+    while (cap < 2 * n) cap <<= 1;
+    slots_.assign(cap, RuleScratch::Slot{});
+    mask_ = cap - 1;
+  }
+  template <typename Get>
+  uint32_t id(std::string_view s, uint32_t line, Get get) {
+    const uint64_t h = fnv1a(s);
+    for (size_t i = h & mask_;; i = (i + 1) & mask_) {
+      RuleScratch::Slot& slot = slots_[i];
+      if (slot.id == 0) {
+        slot = RuleScratch::Slot{h, ++next_, line};
+        return slot.id;
+      }
+      if (slot.hash == h && get(slot.line) == s) return slot.id;
+    }
+  }
+
+ private:
+  std::vector<RuleScratch::Slot>& slots_;
+  size_t mask_ = 0;
+  uint32_t next_ = 0;
+};
+
+// Fills out.scratch.keys with the prescription lines, sorted into runs.
+void sort_rx_lines(const RuleContext& ctx, std::span<const RuleLine> lines, bool inpatient, RuleOutcome& out) {
+  std::vector<RuleScratch::Key>& keys = out.scratch.keys;
+  keys.clear();
+  {
+    DenseIds rx_ids(out.scratch.slots, lines.size());
+    const auto rx_of = [&](uint32_t j) { return effective_rxno(ctx, lines[j]); };
+    for (size_t i = 0; i < lines.size(); ++i) {
+      if (!live(out, lines[i], i) || !on_rx(ctx, lines[i], inpatient)) continue;
+      const auto line = static_cast<uint32_t>(i);
+      keys.push_back(RuleScratch::Key{rx_ids.id(rx_of(line), line, rx_of), 0, lines[i].item, line});
+    }
+  }
+  if (keys.size() < 2) return;
+  DenseIds cls_ids(out.scratch.slots, keys.size());
+  const auto cls_of = [&](uint32_t j) { return std::string_view(lines[j].item->atc4); };
+  for (RuleScratch::Key& k : keys) {
+    if (!k.item->atc4.empty()) k.cls = cls_ids.id(cls_of(k.line), k.line, cls_of);
+  }
+  std::sort(keys.begin(), keys.end(), [](const RuleScratch::Key& a, const RuleScratch::Key& b) {
+    if (a.rx != b.rx) return a.rx < b.rx;
+    if (a.cls != b.cls) return a.cls < b.cls;
+    if (a.item != b.item) return a.item < b.item;
+    return a.line < b.line;
   });
 }
 
 // RX5 and SAMECLASS over the sorted runs; the refusal is the breach whose first line comes first.
 void check_rx_counts(const RuleParams& params, const RuleContext& ctx, std::span<const RuleLine> lines,
                      RuleOutcome& out) {
-  const std::vector<uint32_t>& order = out.scratch;
+  const std::vector<RuleScratch::Key>& keys = out.scratch.keys;
   RuleHit rx5;
   RuleHit same;
   bool have_rx5 = false;
   bool have_same = false;
   size_t g = 0;
-  while (g < order.size()) {
-    const std::string_view rx = effective_rxno(ctx, lines[order[g]]);
+  while (g < keys.size()) {
+    const uint32_t rx = keys[g].rx;
     size_t end = g;
     int64_t drugs = 0;
-    uint32_t rx_first = order[g];
-    while (end < order.size() && effective_rxno(ctx, lines[order[end]]) == rx) {
-      // A sub-run of one class.
-      const std::string_view atc4 = lines[order[end]].item->atc4;
+    uint32_t rx_first = keys[g].line;
+    while (end < keys.size() && keys[end].rx == rx) {
+      // A sub-run of one class (cls 0: no class).
+      const uint32_t cls = keys[end].cls;
       size_t c = end;
       int64_t in_class = 0;
-      uint32_t class_first = order[end];
+      uint32_t class_first = keys[end].line;
       const Item* prev = nullptr;
-      while (c < order.size() && effective_rxno(ctx, lines[order[c]]) == rx &&
-             std::string_view(lines[order[c]].item->atc4) == atc4) {
-        const Item* it = lines[order[c]].item;
-        if (counted_drug(it) && it != prev) {
+      for (; c < keys.size() && keys[c].rx == rx && keys[c].cls == cls; ++c) {
+        const Item* it = keys[c].item;
+        if (counted_drug(it) && it != prev) {  // one item's lines are adjacent: count it once
           ++in_class;
           prev = it;
         }
-        class_first = std::min(class_first, order[c]);
-        ++c;
+        class_first = std::min(class_first, keys[c].line);
       }
       drugs += in_class;
       rx_first = std::min(rx_first, class_first);
-      if (!atc4.empty() && in_class > params.max_same_class_per_rx && (!have_same || static_cast<int32_t>(class_first) < same.line)) {
+      if (cls != 0 && in_class > params.max_same_class_per_rx &&
+          (!have_same || static_cast<int32_t>(class_first) < same.line)) {
         same = line_hit(RuleId::kSameClass, RuleAction::kReject, lines, class_first, ctx, in_class,
                         params.max_same_class_per_rx);
-        same.code = atc4;
+        same.code = lines[class_first].item->atc4;
         have_same = true;
       }
       end = c;
@@ -105,19 +152,19 @@ void check_rx_counts(const RuleParams& params, const RuleContext& ctx, std::span
 void check_rx_totals(const RuleParams& params, const RuleContext& ctx, std::span<const RuleLine> lines,
                      RuleOutcome& out) {
   if (ctx.visit_approved) return;
-  const std::vector<uint32_t>& order = out.scratch;
+  const std::vector<RuleScratch::Key>& keys = out.scratch.keys;
   size_t g = 0;
-  while (g < order.size()) {
-    const std::string_view rx = effective_rxno(ctx, lines[order[g]]);
+  while (g < keys.size()) {
+    const uint32_t rx = keys[g].rx;
     Fen total;
     bool approved = false;
-    uint32_t first = order[g];
+    uint32_t first = keys[g].line;
     size_t end = g;
-    for (; end < order.size() && effective_rxno(ctx, lines[order[end]]) == rx; ++end) {
-      const RuleLine& l = lines[order[end]];
+    for (; end < keys.size() && keys[end].rx == rx; ++end) {
+      const RuleLine& l = lines[keys[end].line];
       total += l.amount;
       approved = approved || l.hosp_appr;  // an approval on any line covers the prescription
-      first = std::min(first, order[end]);
+      first = std::min(first, keys[end].line);
     }
     if (!approved && total > params.approval_rx_total) {
       RuleHit h = line_hit(RuleId::kRx500, RuleAction::kWarn, lines, first, ctx, total.v, params.approval_rx_total.v);

@@ -123,6 +123,23 @@ TEST(Rx5, FirstBreachInLineOrderIsTheRefusal) {
   EXPECT_EQ(o.refusal.line, 0);
 }
 
+TEST(Rx5, ManyInterleavedPrescriptions) {
+  // 60 prescriptions with lines interleaved (R0, R1, ..., R59, R0, ...): 5 drugs each pass; a
+  // sixth drug on R37 alone is refused, named by rxno.
+  Visit v;
+  std::vector<std::string> rx;
+  for (int r = 0; r < 60; ++r) rx.push_back(numbered("R", r));
+  for (int k = 0; k < 5; ++k)
+    for (int r = 0; r < 60; ++r) v.line(v.drug(numbered("D", r * 10 + k), numbered("K", r * 10 + k)), rx[r]);
+  EXPECT_FALSE(visit_rules(v, outpatient()).refused);
+  v.line(v.drug("EXTRA", "KX"), "R37");
+  const RuleOutcome o = visit_rules(v, outpatient());
+  ASSERT_TRUE(o.refused);
+  EXPECT_EQ(o.refusal.rule, RuleId::kRx5);
+  EXPECT_EQ(o.refusal.rxno, "R37");
+  EXPECT_EQ(o.refusal.line, 37);
+}
+
 // ---- SAMECLASS ----
 
 TEST(SameClass, ThreeOfOneAtc4RefuseTwoDoNot) {
@@ -409,9 +426,11 @@ TEST(Rx500, PrescriptionTotalAboveFiveHundredWarns) {
   EXPECT_EQ(hits[0].action, RuleAction::kWarn);
   EXPECT_FALSE(o.has_flag());
 
-  v.lines()[1].hosp_appr = true;  // an approval on the prescription
-  EXPECT_TRUE(notices_of(visit_rules(v, outpatient()), RuleId::kRx500).empty());
-  v.lines()[1].hosp_appr = false;
+  for (size_t i : {0u, 1u}) {  // an approval on any line of the prescription covers it
+    v.lines()[i].hosp_appr = true;
+    EXPECT_TRUE(notices_of(visit_rules(v, outpatient()), RuleId::kRx500).empty()) << "approved line " << i;
+    v.lines()[i].hosp_appr = false;
+  }
   RuleContext approved = outpatient();
   approved.visit_approved = true;
   EXPECT_TRUE(notices_of(visit_rules(v, approved), RuleId::kRx500).empty());
