@@ -19,6 +19,26 @@
 // disease-standard table, §11.23). Missing discharge diagnosis is the service's lifecycle check
 // at 2402 (§11.7), not a rule.
 //
+// Readings taken where DOMAIN.md leaves room (§10.12 says placement and tolerances are ours):
+//   - a prescription is the lines sharing an rxno (the request's rxno for lines without one); in a
+//     stay only discharge drugs form prescriptions. RX5 and SAMECLASS count distinct western and
+//     patent drugs; TCM decoction pieces are one decoction and are not counted.
+//   - DAYS limits: 11 and other outpatient codes 7, 12 emergency 3, 13 acute 3, 14 chronic 15 or 30
+//     with an effective listed filing; pharmacy outside prescription 7, 3 when it is from an
+//     emergency visit (even with a filing), 30 with a listed filing; discharge drugs 7 or 30 listed.
+//     Ward drugs and OTC sales off prescription have no supply limit. SELF_PAY mode: self-pay cnt =
+//     round(cnt × excess days ÷ days), the one rounding; its amount round(pric × that cnt).
+//   - AFTERDSCG compares dates, not seconds (drugs handed out after the recorded hour are normal).
+//   - NOCONSENT applies to catalogue class C items, not to lines a rule made self-pay.
+//   - PRICE100 and RX500 are covered by the line's hosp_appr_flag (RX500: any line of the
+//     prescription) or RuleContext::visit_approved; RESTRICT only by the line's own flag.
+//   - OTC60: at a pharmacy, the OTC lines not on a prescription, summed, against ¥60.
+//   - CAUSE: either flag 2 → every line self-pay (one SELF_PAY notice); else either flag 1 → one
+//     FLAG, and batch_review when the visit total is ≥ manual_review_amount.
+//   - REFILL: a prescription drug line whose code or ATC-4 class was supplied at another visit
+//     fewer than days × num ÷ den days ago; REPEAT: a prescription drug or test line whose code was
+//     given at another visit the same day. One FLAG per line and rule.
+//
 // Outcome: per line a verdict (accept, split, self-pay, reject) with the deciding rule; at most one
 // refusal (the first REJECT that fails the call, in catalogue order, then line order); notices
 // (WARN, FLAG, SELF_PAY) for the reply's `warnings`. A FLAG notice is also returned as a warning and,
