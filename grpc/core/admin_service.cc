@@ -178,6 +178,7 @@ grpc::ServerUnaryReactor* AdminService::GetStats(grpc::CallbackServerContext* ct
   if (st.ok()) {
     rep->set_population_preset(info_.population_preset);
     rep->set_population_seed(info_.population_seed);
+    rep->set_population_year(info_.population_year);
     if (const auto& pop = state_.population()) {
       rep->set_persons(static_cast<int64_t>(pop->person_count()));
       rep->set_facilities(pop->facility_count());

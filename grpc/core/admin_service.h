@@ -19,6 +19,7 @@ struct AdminInfo {
   std::string token;              // the bearer token
   std::string population_preset;  // "" when the core holds no generated population
   uint64_t population_seed = 0;
+  int32_t population_year = 0;
   std::string ledger;             // Ledger::describe()
   std::string started_at;         // ISO 8601 civil time
   std::string version;

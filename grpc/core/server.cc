@@ -21,6 +21,7 @@
 #include "grpc/core/settlement_service.h"
 #include "models/catalog_yaml.h"
 #include "models/policy_yaml.h"
+#include "models/population_yaml.h"
 
 namespace yibao::core {
 namespace {
@@ -98,7 +99,8 @@ Status bind_population(GroupCommitter& writer, const ServerOptions& o, const mod
   return writer.run_sync([&](Ledger& l) -> Status {
     const std::optional<std::string> held = l.get_meta("population");
     const std::string want =
-        pop ? o.population + " seed " + std::to_string(o.seed) + " fingerprint " + std::to_string(pop->fingerprint())
+        pop ? o.population + " seed " + std::to_string(o.seed) + " year " + std::to_string(pop->year()) +
+                  " fingerprint " + std::to_string(pop->fingerprint())
             : std::string();
     if (held) {
       if (!pop || *held == want) return Status::Ok();
@@ -107,8 +109,28 @@ Status bind_population(GroupCommitter& writer, const ServerOptions& o, const mod
     }
     if (!pop) return Status::Ok();
     YB_RETURN_IF_ERROR(l.put_meta("population", want));
+    YB_RETURN_IF_ERROR(l.put_meta("population_year", std::to_string(pop->year())));
     return open_funds(l, pop->person_count());
   });
+}
+
+// The generated population of (preset, seed) for the policy year the ledger recorded when it
+// first held it, or the current civil year on a new ledger: a core started today serves persons
+// whose premiums are paid through this year, and a restart next year keeps the same population.
+// (Runs before the writer exists: the ledger is still ours alone.)
+Result<models::Population> make_population(const ServerOptions& o, Ledger& l) {
+  auto presets = models::load_presets_file(o.presets_file.empty() ? models::default_presets_path() : o.presets_file);
+  if (!presets.ok()) return std::move(presets).take_status();
+  const models::PresetDef* def = presets->find(o.population);
+  if (def == nullptr)
+    return Status(Code::kNotFound, reason::kBadRequest, "no preset named '" + o.population + "' (county, city, province, nation)");
+  models::PresetDef d = *def;
+  if (auto year = l.get_meta("population_year")) {
+    d.year = std::stoi(*year);
+  } else {
+    d.year = year_of(wall_civil_now());
+  }
+  return models::Population::create(std::move(d), o.seed);
 }
 
 // Policy sets and catalogs that Admin loaded before a restart.
@@ -142,9 +164,17 @@ int RunServer(const ServerOptions& o) {
   sigaddset(&sigs, SIGINT);
   pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
 
+  std::unique_ptr<Ledger> ledger;
+  if (o.ledger == "memory") {
+    ledger = make_memory_ledger();
+  } else {
+    auto opened = open_sqlite_ledger(o.ledger);
+    if (!opened.ok()) return fail("ledger " + o.ledger + ": " + std::string(opened.status().message()));
+    ledger = std::move(opened).value();
+  }
   std::optional<models::Population> pop;
   if (!o.population.empty()) {
-    auto p = models::Population::load(o.population, o.seed, o.presets_file);
+    auto p = make_population(o, *ledger);
     if (!p.ok()) return fail("population: " + std::string(p.status().message()));
     pop = std::move(p).value();
   }
@@ -156,14 +186,6 @@ int RunServer(const ServerOptions& o) {
   auto token = admin_token(o);
   if (!token.ok()) return fail(std::string(token.status().message()));
 
-  std::unique_ptr<Ledger> ledger;
-  if (o.ledger == "memory") {
-    ledger = make_memory_ledger();
-  } else {
-    auto opened = open_sqlite_ledger(o.ledger);
-    if (!opened.ok()) return fail("ledger " + o.ledger + ": " + std::string(opened.status().message()));
-    ledger = std::move(opened).value();
-  }
 
   CoreState state(Clock(Clock::Mode::kWall), std::move(pop), std::move(book).value(), std::move(catalog).value());
   GroupCommitter writer(*ledger, GroupCommitter::Options{});
@@ -175,7 +197,8 @@ int RunServer(const ServerOptions& o) {
   Dispatcher dispatcher(state, writer, stats);
   SettlementService settlement(dispatcher);
   AdminService admin(state, writer, stats,
-                     AdminInfo{*token, o.population, o.population.empty() ? 0 : o.seed, ledger->describe(),
+                     AdminInfo{*token, o.population, o.population.empty() ? 0 : o.seed,
+                               state.population() ? state.population()->year() : 0, ledger->describe(),
                                format_iso(wall_civil_now()), kVersion});
 
   grpc::EnableDefaultHealthCheckService(true);
