@@ -1,5 +1,5 @@
-// Population: structure (regions, counties) and persons. Facilities and visitor draws are in
-// population_facility.cc.
+// Population: structure (regions, counties) and persons. Identifiers are written and found in
+// population_lookup.cc; facilities and visitor draws are in population_facility.cc.
 #include "models/population.h"
 
 #include <algorithm>
@@ -13,18 +13,10 @@
 
 namespace yibao::models {
 
+using population_internal::fast_mod;
+using population_internal::hash_uniform;
 using population_internal::mulmod;
 using population_internal::split_begin;
-
-struct Population::Core {
-  int32_t county = 0;
-  CivilDate birth;
-  int32_t seq = 0;
-  uint8_t sex = 1;
-  bool elderly = false;   // at or above retirement age on Jan 1
-  bool employee = false;
-  Rng rng{0};             // the person's stream, after the scheme draw
-};
 
 namespace {
 
@@ -148,6 +140,8 @@ Result<Population> Population::create(PresetDef def, uint64_t seed) {
       c.stride = pick_stride(n, prng.next());
       c.stride_inverse = mod_inverse(c.stride, n);
       c.offset = prng.below(n);
+      c.slot_scale = (pop.births_.slots() << 32) / n;
+      c.inv_persons = 1.0 / static_cast<double>(n);
       YB_CHECK(n == 1 || mulmod(c.stride, c.stride_inverse, n) == 1, "county stride has no inverse");
       pop.county_by_code_.emplace_back(c.code, static_cast<int32_t>(pop.counties_.size()));
       pop.county_person_begin_.push_back(c.person_begin);
@@ -160,6 +154,15 @@ Result<Population> Population::create(PresetDef def, uint64_t seed) {
   pop.facility_total_ = facility_next;
   YB_CHECK(pop.facility_total_ == def.facility_total(), "facility split lost a facility");
   std::sort(pop.county_by_code_.begin(), pop.county_by_code_.end());
+  // Weighted digit sums of the county codes (GB 11643 weights of certno positions 0-5).
+  static constexpr int32_t kWeights[6] = {7, 9, 10, 5, 8, 4};
+  for (const County& c : pop.counties_) {
+    int32_t sum = 0;
+    for (size_t k = 0; k < 6; ++k) sum += (c.admdvs[k] - '0') * kWeights[k];
+    pop.county_cert_weight_.push_back(sum);
+  }
+  pop.year_end_ = make_date(def.year, 12, 31);
+  pop.previous_year_end_ = make_date(def.year - 1, 12, 31);
   pop.def_ = std::move(def);
   return pop;
 }
@@ -177,28 +180,6 @@ uint64_t Population::fingerprint() const {
   return splitmix64(x);
 }
 
-std::optional<int32_t> Population::find_county(std::string_view admdvs) const {
-  if (admdvs.size() != 6) return std::nullopt;
-  const auto code = read_digits(admdvs, 0, 6);
-  if (!code) return std::nullopt;
-  const auto key = std::make_pair(static_cast<uint32_t>(*code), INT32_MIN);
-  auto it = std::lower_bound(county_by_code_.begin(), county_by_code_.end(), key);
-  if (it == county_by_code_.end() || it->first != *code) return std::nullopt;
-  return it->second;
-}
-
-std::optional<int32_t> Population::find_region(std::string_view admdvs) const {
-  if (admdvs.size() != 6 || admdvs.substr(4) != "00") return std::nullopt;
-  const auto pp = read_digits(admdvs, 0, 2);
-  const auto cc = read_digits(admdvs, 2, 2);
-  if (!pp || !cc || *cc < 1 || *cc > static_cast<uint64_t>(def_.regions_per_province)) return std::nullopt;
-  for (size_t p = 0; p < def_.provinces.size(); ++p) {
-    if (static_cast<uint64_t>(def_.provinces[p]) == *pp)
-      return static_cast<int32_t>(p * static_cast<size_t>(def_.regions_per_province) + *cc - 1);
-  }
-  return std::nullopt;
-}
-
 // ---- Persons ---------------------------------------------------------------------------------
 
 int32_t Population::county_of_person(uint64_t i) const {
@@ -212,55 +193,37 @@ Population::Core Population::core(uint64_t i) const {
   k.county = county_of_person(i);
   const County& c = counties_[static_cast<size_t>(k.county)];
   const uint64_t n = c.persons();
-  const uint64_t permuted = (mulmod(i - c.person_begin, c.stride, n) + c.offset) % n;
-  births_.birth_of(permuted * births_.slots() / n, k.birth, k.seq);
+  // n ≤ slots < 2^26, so (i - begin) · stride + offset < 2^52 (fast_mod's range).
+  const uint64_t permuted = fast_mod((i - c.person_begin) * c.stride + c.offset, n, c.inv_persons);
+  births_.birth_of(static_cast<uint64_t>((static_cast<UInt128>(permuted) * c.slot_scale) >> 32), k.birth, k.seq);
   k.sex = (k.seq & 1) != 0 ? 1 : 2;
   k.elderly = k.birth <= births_.born_by_retirement_age();
   const bool working = !k.elderly && k.birth <= births_.born_by_working_age();
-  k.rng = Rng(seed_, population_internal::kStreamPerson, i);
-  const double u = k.rng.uniform();
+  const double u = hash_uniform(seed_, population_internal::kStreamScheme, i);
   k.employee = (working && u < p_employee_working_) || (k.elderly && u < p_employee_elderly_);
   return k;
 }
 
 bool Population::is_employee(uint64_t i) const { return core(i).employee; }
 
-void Population::write_psn_no(uint64_t i, const County& c, char* out) const {
-  std::memcpy(out, c.admdvs.data(), 6);
-  write_digits(out + 6, i, 12);
-  const uint32_t check = (mod97(std::string_view(out, 18)) + static_cast<uint32_t>(seed_tag_ % 97)) % 97;
-  write_digits(out + 18, check, 2);
-}
-
-void Population::write_certno(const County& c, CivilDate birth, int32_t seq, char* out) const {
-  std::memcpy(out, c.admdvs.data(), 6);
-  const YearMonthDay d = ymd(birth);
-  write_digits(out + 6, static_cast<uint64_t>(d.year), 4);
-  write_digits(out + 10, static_cast<uint64_t>(d.month), 2);
-  write_digits(out + 12, static_cast<uint64_t>(d.day), 2);
-  write_digits(out + 14, static_cast<uint64_t>(seq), 3);
-  out[17] = certno_check_char(std::string_view(out, 17));
-}
-
-void Population::write_card_sn(uint64_t i, char* out) const {
-  uint64_t x = seed_tag_ ^ (i * 0x8CB92BA72F3D8DD7ULL);
-  const uint64_t h = splitmix64(x);
-  out[0] = static_cast<char>('A' + h % 26);
-  write_digits(out + 1, i, 12);
-  out[13] = static_cast<char>('A' + (h >> 32) % 26);
-}
-
 void Population::person_into(uint64_t i, Person& out) const {
   Core k = core(i);
   const County& c = counties_[static_cast<size_t>(k.county)];
   const PeopleDef& p = def_.people;
-  Rng& rng = k.rng;
+  Rng rng(seed_, population_internal::kStreamPerson, i);
   out.psn_no.resize(20);
   write_psn_no(i, c, out.psn_no.data());
   out.certno.resize(18);
   write_certno(c, k.birth, k.seq, out.certno.data());
   out.card_sn.resize(14);
-  write_card_sn(i, out.card_sn.data());
+  {
+    uint64_t x = seed_tag_ ^ (i * 0x8CB92BA72F3D8DD7ULL);  // as write_card_sn, reusing the digits
+    const uint64_t h = splitmix64(x);
+    char* card = out.card_sn.data();
+    card[0] = static_cast<char>('A' + h % 26);
+    std::memcpy(card + 1, out.psn_no.data() + 6, 12);
+    card[13] = static_cast<char>('A' + (h >> 32) % 26);
+  }
   draw_person_name(rng, k.sex, out.name);
   out.sex = k.sex;
   out.birth = k.birth;
@@ -279,17 +242,18 @@ void Population::person_into(uint64_t i, Person& out) const {
                   : u_maf < a.tekun + a.dibao + a.low_income        ? MafGroup::kLowIncome
                   : u_maf < a.tekun + a.dibao + a.low_income + a.at_risk ? MafGroup::kAtRisk
                                                                     : MafGroup::kNone;
-  out.insuplc_admdvs = regions_[static_cast<size_t>(c.region)].admdvs;
+  out.insuplc_admdvs.resize(6);  // in place: no allocation, no library call
+  std::memcpy(out.insuplc_admdvs.data(), regions_[static_cast<size_t>(c.region)].admdvs.data(), 6);
   const bool lapsed = !k.employee && u_lapse < p.lapsed_share_of_residents;
   out.enrolment = lapsed ? Enrolment::kLapsed : Enrolment::kEnrolled;
-  out.paid_through = make_date(lapsed ? def_.year - 1 : def_.year, 12, 31);
+  out.paid_through = lapsed ? previous_year_end_ : year_end_;
   out.balc = Fen(0);
   if (k.employee) {
     const BalanceDist& b = k.elderly ? p.balance_retired : p.balance_active;
     const double fen = rng.lognormal_median(static_cast<double>(b.median.v), b.sigma);
     out.balc = Fen(std::min<int64_t>(b.max.v, static_cast<int64_t>(fen + 0.5)));
   }
-  if (const auto rel = mulaid_relative(i)) {
+  if (const auto rel = mulaid_relative_in(i, c)) {
     out.mulaid_psn_no.resize(20);
     write_psn_no(*rel, c, out.mulaid_psn_no.data());
   } else {
@@ -304,9 +268,13 @@ Person Population::person(uint64_t i) const {
 }
 
 std::optional<uint64_t> Population::mulaid_relative(uint64_t i) const {
-  const County& c = counties_[static_cast<size_t>(county_of_person(i))];
+  return mulaid_relative_in(i, counties_[static_cast<size_t>(county_of_person(i))]);
+}
+
+std::optional<uint64_t> Population::mulaid_relative_in(uint64_t i, const County& c) const {
+  if (!(hash_uniform(seed_, population_internal::kStreamMulaid, i) < def_.people.mutual_aid_share) || c.persons() < 2)
+    return std::nullopt;
   Rng rng(seed_, population_internal::kStreamMulaid, i);
-  if (!(rng.uniform() < def_.people.mutual_aid_share) || c.persons() < 2) return std::nullopt;
   // An employee of the same county (the account that pays); give up after 32 non-employees.
   for (int t = 0; t < 32; ++t) {
     const uint64_t j = c.person_begin + rng.below(c.persons());
@@ -351,74 +319,6 @@ Accumulators Population::opening_accumulators(uint64_t i, int32_t year) const {
   YB_CHECK(i < def_.persons, "person index out of range");
   (void)year;
   return Accumulators{};
-}
-
-std::string Population::psn_no(uint64_t i) const {
-  std::string s(20, '0');
-  write_psn_no(i, counties_[static_cast<size_t>(county_of_person(i))], s.data());
-  return s;
-}
-
-std::string Population::certno(uint64_t i) const {
-  const Core k = core(i);
-  std::string s(18, '0');
-  write_certno(counties_[static_cast<size_t>(k.county)], k.birth, k.seq, s.data());
-  return s;
-}
-
-std::string Population::card_sn(uint64_t i) const {
-  YB_CHECK(i < def_.persons, "person index out of range");
-  std::string s(14, '0');
-  write_card_sn(i, s.data());
-  return s;
-}
-
-std::optional<uint64_t> Population::find_psn_no(std::string_view id) const {
-  if (id.size() != 20) return std::nullopt;
-  const auto i = read_digits(id, 6, 12);
-  if (!i || *i >= def_.persons) return std::nullopt;
-  char buf[20];
-  write_psn_no(*i, counties_[static_cast<size_t>(county_of_person(*i))], buf);
-  if (std::memcmp(buf, id.data(), 20) != 0) return std::nullopt;
-  return *i;
-}
-
-std::optional<uint64_t> Population::find_card_sn(std::string_view id) const {
-  if (id.size() != 14) return std::nullopt;
-  const auto i = read_digits(id, 1, 12);
-  if (!i || *i >= def_.persons) return std::nullopt;
-  char buf[14];
-  write_card_sn(*i, buf);
-  if (std::memcmp(buf, id.data(), 14) != 0) return std::nullopt;
-  return *i;
-}
-
-std::optional<uint64_t> Population::find_certno(std::string_view id) const {
-  if (!certno_valid(id)) return std::nullopt;
-  const auto county = find_county(id.substr(0, 6));
-  const auto y = read_digits(id, 6, 4);
-  const auto m = read_digits(id, 10, 2);
-  const auto d = read_digits(id, 12, 2);
-  const auto seq = read_digits(id, 14, 3);
-  if (!county || !y || !m || !d || !seq || *m < 1 || *m > 12 || *d < 1 ||
-      *d > static_cast<uint64_t>(days_in_month(static_cast<int32_t>(*y), static_cast<int32_t>(*m))))
-    return std::nullopt;
-  const CivilDate birth = make_date(static_cast<int32_t>(*y), static_cast<int32_t>(*m), static_cast<int32_t>(*d));
-  const auto slot = births_.slot_of(birth, static_cast<int32_t>(*seq));
-  if (!slot) return std::nullopt;
-  // Invert slot = floor(permuted · S / n): permuted = ceil(slot · n / S), if that maps back.
-  const County& c = counties_[static_cast<size_t>(*county)];
-  const uint64_t n = c.persons();
-  const uint64_t s = births_.slots();
-  const uint64_t permuted = (*slot * n + s - 1) / s;
-  if (permuted >= n || permuted * s / n != *slot) return std::nullopt;
-  const uint64_t k = mulmod((permuted + n - c.offset) % n, c.stride_inverse, n);
-  const uint64_t i = c.person_begin + k;
-  char buf[18];
-  const Core core_i = core(i);
-  write_certno(c, core_i.birth, core_i.seq, buf);
-  if (std::memcmp(buf, id.data(), 18) != 0) return std::nullopt;
-  return i;
 }
 
 }  // namespace yibao::models

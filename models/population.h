@@ -24,6 +24,11 @@
 //   - A person's insuplc_admdvs and a facility's admdvs are the pooling region's code (PPCC00),
 //     so in-region care has mdtrtarea_admvs == insuplc_admdvs; the county code (PPCCDD) appears
 //     inside certno, psn_no and fixmedins_code.
+//   - Birth dates follow the age distribution exactly (certno slots, models/population_ids.h);
+//     sex is the parity of the certno sequence. Employees are adults: in service at working
+//     age, retired at retirement age or older; the chance of being an employee at each age
+//     follows from the employee:resident split and the retired share.
+//   - A mutual-aid relative is an employee of the same county (whose account pays).
 //   - Facility secrets derive from the seed: test data only.
 //
 // Thread safety: a Population is immutable after create(); every const method is thread-safe.
@@ -72,11 +77,14 @@ struct County {
   // facility_end - facility_begin.
   std::array<uint32_t, kFacilityKinds + 1> kind_begin{};
   uint32_t pharmacies_with_fep = 0;  // the county's first N pharmacies run their own FEP
-  // Person k of the county sits on certno slot floor(((k·stride + offset) mod n) · slots / n),
-  // n = person count (a bijection onto a spread-out subset of the birth slots).
+  // Person k of the county sits on certno slot (p · slot_scale) >> 32 with
+  // p = (k·stride + offset) mod n, n = person count: a one-to-one map onto a spread-out subset
+  // of the birth slots (slot_scale = floor(slots · 2^32 / n) ≥ 2^32 because n ≤ slots).
   uint64_t stride = 0;
   uint64_t stride_inverse = 0;  // stride · stride_inverse ≡ 1 (mod n)
   uint64_t offset = 0;
+  uint64_t slot_scale = 0;
+  double inv_persons = 0;       // 1.0 / n, for division-free modulo
 
   uint64_t persons() const { return person_end - person_begin; }
   uint32_t facilities() const { return facility_end - facility_begin; }
@@ -157,10 +165,19 @@ class Population {
 
  private:
   Population() = default;
-  struct Core;  // the index-derived part of a person (county, birth, sex, scheme)
+  // The index-derived part of a person, cheap enough to recompute for a relative's check.
+  struct Core {
+    int32_t county = 0;
+    CivilDate birth;
+    int32_t seq = 0;         // certno sequence 1..999 (odd = male)
+    uint8_t sex = 1;
+    bool elderly = false;    // at or above retirement age on Jan 1
+    bool employee = false;
+  };
 
   Core core(uint64_t i) const;
-  int32_t county_of_facility_unchecked(uint32_t j) const;
+  std::optional<uint64_t> mulaid_relative_in(uint64_t i, const County& c) const;
+  void write_index12(uint64_t i, char* out) const;
   void write_psn_no(uint64_t i, const County& c, char* out) const;
   void write_certno(const County& c, CivilDate birth, int32_t seq, char* out) const;
   void write_card_sn(uint64_t i, char* out) const;
@@ -176,6 +193,9 @@ class Population {
   std::vector<uint64_t> county_person_begin_;    // counties_[c].person_begin, for binary search
   std::vector<uint32_t> county_facility_begin_;  // counties_[c].facility_begin
   BirthTable births_;
+  std::vector<int32_t> county_cert_weight_;  // weighted digit sum of each county code (certno 0-5)
+  CivilDate year_end_;                       // Dec 31 of the year, and of the year before
+  CivilDate previous_year_end_;
   std::vector<double> chronic_cdf_;  // cumulative weights of def_.chronic_diseases, ending at 1
   // Derived probabilities of being an employee for working-age and retirement-age persons.
   double p_employee_working_ = 0;

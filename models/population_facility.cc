@@ -37,14 +37,10 @@ std::string number(uint64_t v) { return std::to_string(v); }
 
 }  // namespace
 
-int32_t Population::county_of_facility_unchecked(uint32_t j) const {
-  auto it = std::upper_bound(county_facility_begin_.begin(), county_facility_begin_.end(), j);
-  return static_cast<int32_t>(it - county_facility_begin_.begin()) - 1;
-}
-
 int32_t Population::county_of_facility(uint32_t j) const {
   YB_CHECK(j < facility_total_, "facility index out of range");
-  return county_of_facility_unchecked(j);
+  auto it = std::upper_bound(county_facility_begin_.begin(), county_facility_begin_.end(), j);
+  return static_cast<int32_t>(it - county_facility_begin_.begin()) - 1;
 }
 
 Level Population::facility_kind(uint32_t j) const {

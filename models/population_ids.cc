@@ -22,12 +22,6 @@ bool certno_valid(std::string_view certno) {
   return certno_check_char(certno.substr(0, 17)) == certno[17];
 }
 
-uint32_t mod97(std::string_view digits) {
-  uint32_t r = 0;
-  for (char c : digits) r = (r * 10 + static_cast<uint32_t>(c - '0')) % 97;
-  return r;
-}
-
 BirthTable::BirthTable(const PeopleDef& people, int32_t year) {
   YB_CHECK(!people.ages.empty(), "BirthTable needs an age distribution");
   // Oldest band first, so slots (and birth dates) ascend together.
@@ -50,10 +44,12 @@ BirthTable::BirthTable(const PeopleDef& people, int32_t year) {
   uint64_t slot = 0;
   for (const Raw& r : raw) {
     const auto per_day = static_cast<int32_t>(std::max(1.0, std::floor(999.0 * r.density / max_density + 0.5)));
-    bands_.push_back({r.day_begin, r.day_end, per_day, slot});
+    bands_.push_back({r.day_begin, r.day_end, per_day, slot, UINT64_MAX / static_cast<uint64_t>(per_day) + 1});
     slot += static_cast<uint64_t>(r.day_end - r.day_begin) * static_cast<uint64_t>(per_day);
   }
   slots_ = slot;
+  // At most 120 years × 366 days × 999 < 2^26 slots: the generator's fast arithmetic relies on it.
+  YB_CHECK(slots_ < (uint64_t{1} << 26), "birth slot table too large");
   born_by_working_ = make_date(year - people.working_age, 1, 1);
   born_by_retired_ = make_date(year - people.retirement_age, 1, 1);
   // Slots whose birth day falls in [lo, hi).

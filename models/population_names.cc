@@ -1,6 +1,7 @@
 #include "models/population_names.h"
 
 #include <array>
+#include <cstring>
 #include <string_view>
 
 namespace yibao::models {
@@ -23,16 +24,29 @@ constexpr std::array<std::string_view, 48> kPlace = {
     "福", "德", "长", "乐", "武", "昌", "东", "西", "南", "北", "临", "川", "桂", "林", "定", "远",
     "城", "湖", "溪", "石", "云", "水", "白", "青", "龙", "凤", "金", "明", "顺", "康", "泰", "罗"};
 
+template <size_t N>
+constexpr bool all_three_bytes(const std::array<std::string_view, N>& chars) {
+  for (std::string_view c : chars)
+    if (c.size() != 3) return false;
+  return true;
+}
+static_assert(all_three_bytes(kSurnames) && all_three_bytes(kMale) && all_three_bytes(kFemale) && all_three_bytes(kPlace),
+              "draw_person_name copies 3 bytes per character");
+
 }  // namespace
 
 void draw_person_name(Rng& rng, uint8_t sex, std::string& out) {
   const auto& given = sex == 2 ? kFemale : kMale;
-  const uint64_t a = rng.next();
-  const uint64_t b = rng.next();
-  const uint64_t c = rng.next();
-  out.assign(kSurnames[a % kSurnames.size()]);
-  out.append(given[b % given.size()]);
-  if (c % 10 < 7) out.append(given[(c >> 8) % given.size()]);  // 70 % have two given characters
+  // One draw: surname from bits 0-15, given characters from 16-31 and 32-47, length from 48-63.
+  const uint64_t r = rng.next();
+  const std::string_view parts[3] = {kSurnames[(r & 0xFFFF) % kSurnames.size()],
+                                     given[((r >> 16) & 0xFFFF) % given.size()],
+                                     given[((r >> 32) & 0xFFFF) % given.size()]};
+  const size_t count = (r >> 48) % 10 < 7 ? 3 : 2;  // 70 % have two given characters
+  // Every character is 3 bytes of UTF-8: fixed-size copies.
+  // Resizing within the small-string buffer and copying in place avoids assign()'s aliasing checks.
+  out.resize(3 * count);
+  for (size_t k = 0; k < count; ++k) std::memcpy(out.data() + 3 * k, parts[k].data(), 3);
 }
 
 std::string place_name(uint64_t key) {

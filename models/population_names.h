@@ -11,7 +11,7 @@
 
 namespace yibao::models {
 
-// Replaces `out` with a name drawn from `rng` (sex: 1 male, 2 female). Draws exactly 3 numbers.
+// Replaces `out` with a name drawn from `rng` (sex: 1 male, 2 female). Draws exactly 1 number.
 void draw_person_name(Rng& rng, uint8_t sex, std::string& out);
 
 // Two characters of a place name chosen by `key` (e.g. a division code mixed with the seed).

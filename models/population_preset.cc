@@ -6,6 +6,7 @@
 #include <set>
 
 #include "models/population_ids.h"
+#include "models/rng.h"
 
 namespace yibao::models {
 namespace {
@@ -13,6 +14,11 @@ namespace {
 Status bad(const PresetDef& def, std::string field, const std::string& what) {
   std::string msg = "preset " + (def.name.empty() ? std::string("(unnamed)") : def.name) + ": " + field + ": " + what;
   return Status(Code::kInvalidArgument, reason::kBadRequest, std::move(msg), std::move(field));
+}
+
+// Size of part g of an even split of n into `parts` (as the generator splits).
+uint64_t split(uint64_t n, uint64_t parts, uint64_t g) {
+  return static_cast<uint64_t>(static_cast<UInt128>(n) * (g + 1) / parts - static_cast<UInt128>(n) * g / parts);
 }
 
 bool is_share(double x) { return std::isfinite(x) && x >= 0.0 && x <= 1.0; }
@@ -139,8 +145,11 @@ Status check_capacity(const PresetDef& def) {
     const uint64_t per_region = (n + regions - 1) / regions;
     return (per_region + min_counties - 1) / min_counties;
   };
-  if (def.persons / static_cast<uint64_t>(def.county_nodes) == 0)
-    return bad(def, "county_nodes", "more county nodes than persons");
+  for (uint64_t r = 0; r < regions; ++r) {  // every county gets at least one person
+    const uint64_t persons_r = split(def.persons, regions, r);
+    if (persons_r < split(static_cast<uint64_t>(def.county_nodes), regions, r))
+      return bad(def, "county_nodes", "more county nodes than persons in a region");
+  }
   const uint64_t biggest = most_per_county(def.persons);
   const uint64_t cap = births.slots();
   if (biggest > cap)

@@ -1,5 +1,5 @@
-// Tests of models/population*: the shipped presets, determinism, identifiers (uniqueness, round
-// trips, tampering), shares, facilities, visitor draws, and presets-file errors.
+// Tests of models/population: the shipped presets' counts, determinism, shares of the drawn
+// persons, facilities and visitor draws.
 #include "models/population.h"
 
 #include <gtest/gtest.h>
@@ -7,35 +7,19 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <map>
 #include <set>
 #include <string>
 #include <unordered_set>
 
+#include "models/policy.h"
 #include "models/population_yaml.h"
-#include "tests/testing/temp_dir.h"
+#include "tests/models/population_fixture.h"
 
 namespace yibao::models {
 namespace {
 
-const Population& shared(const std::string& name, uint64_t seed = 7) {
-  static std::map<std::pair<std::string, uint64_t>, Population>* cache = new std::map<std::pair<std::string, uint64_t>, Population>();
-  auto it = cache->find({name, seed});
-  if (it == cache->end()) {
-    Result<Population> p = Population::load(name, seed);
-    EXPECT_TRUE(p.ok()) << p.status().ToString();
-    it = cache->emplace(std::make_pair(name, seed), std::move(p).value()).first;
-  }
-  return it->second;
-}
-
-// Evenly spread sample of n person indices.
-std::vector<uint64_t> sample(const Population& pop, uint64_t n) {
-  std::vector<uint64_t> out;
-  const uint64_t step = std::max<uint64_t>(1, pop.person_count() / n);
-  for (uint64_t i = 0; i < pop.person_count() && out.size() < n; i += step) out.push_back(i);
-  return out;
-}
+using testing_population::sample;
+using testing_population::shared;
 
 // ---- Presets -----------------------------------------------------------------------------
 
@@ -135,6 +119,14 @@ TEST(PopulationPresets, NationHasTwentySevenProvinces) {
   EXPECT_EQ(p.insuplc_admdvs, pop.regions().back().admdvs);
 }
 
+TEST(PopulationPresets, ChronicDiseasesAreOnTheDefaultPolicyList) {
+  const std::vector<std::string> listed = default_chronic_list();
+  for (const ChronicDiseaseDef& d : shared("city").preset().chronic_diseases) {
+    const bool on = std::any_of(listed.begin(), listed.end(), [&](const std::string& p) { return d.code.rfind(p, 0) == 0; });
+    EXPECT_TRUE(on) << d.code << " is not on the policy's chronic list";
+  }
+}
+
 TEST(PopulationPresets, UnknownPresetIsNotFound) {
   Result<Population> p = Population::load("galaxy", 7);
   ASSERT_FALSE(p.ok());
@@ -196,90 +188,6 @@ TEST(PopulationDeterminism, PersonIntoEqualsPerson) {
     pop.person_into(i, reused);
     ASSERT_TRUE(same_person(reused, pop.person(i))) << i;
   }
-}
-
-// ---- Identifiers ---------------------------------------------------------------------------
-
-TEST(PopulationIds, CertnoCheckDigitKnownAnswer) {
-  EXPECT_TRUE(certno_valid("11010519491231002X"));  // the GB 11643 example
-  EXPECT_FALSE(certno_valid("110105194912310021"));
-  EXPECT_FALSE(certno_valid("11010519491231002"));
-  EXPECT_EQ(certno_check_char("11010519491231002"), 'X');
-}
-
-TEST(PopulationIds, UniqueValidAndRoundTrip) {
-  const Population& pop = shared("city");
-  std::unordered_set<std::string> psn, cert, card;
-  const auto idx = sample(pop, 200'000);
-  for (uint64_t i : idx) {
-    const Person p = pop.person(i);
-    ASSERT_EQ(p.psn_no.size(), 20u);
-    ASSERT_EQ(p.card_sn.size(), 14u);
-    ASSERT_TRUE(certno_valid(p.certno)) << p.certno;
-    ASSERT_TRUE(psn.insert(p.psn_no).second) << p.psn_no;
-    ASSERT_TRUE(cert.insert(p.certno).second) << p.certno;
-    ASSERT_TRUE(card.insert(p.card_sn).second) << p.card_sn;
-    ASSERT_EQ(pop.find_psn_no(p.psn_no), i);
-    ASSERT_EQ(pop.find_certno(p.certno), i) << p.certno;
-    ASSERT_EQ(pop.find_card_sn(p.card_sn), i);
-    // The birth date and sex are inside the certno, the county code in front.
-    const YearMonthDay d = ymd(p.birth);
-    char date[9];
-    std::snprintf(date, sizeof date, "%04d%02d%02d", d.year, d.month, d.day);
-    ASSERT_EQ(p.certno.substr(6, 8), date);
-    ASSERT_EQ((p.certno[16] - '0') % 2 == 1 ? 1 : 2, p.sex);
-    ASSERT_EQ(p.certno.substr(0, 6), pop.counties()[static_cast<size_t>(pop.county_of_person(i))].admdvs);
-    ASSERT_EQ(p.psn_no.substr(0, 6), p.certno.substr(0, 6));
-  }
-}
-
-TEST(PopulationIds, EveryCertnoOfAWholeCountyRoundTrips) {
-  const Population& pop = shared("county");
-  std::unordered_set<std::string> seen;
-  seen.reserve(pop.person_count());
-  for (uint64_t i = 0; i < pop.person_count(); ++i) {
-    const std::string c = pop.certno(i);
-    ASSERT_TRUE(seen.insert(c).second) << c;
-    if (i % 97 == 0) { ASSERT_EQ(pop.find_certno(c), i); }
-  }
-}
-
-std::string flip_last(std::string s) {
-  char& c = s.back();
-  c = (c >= '0' && c <= '9') ? static_cast<char>('0' + (c - '0' + 1) % 10) : (c == 'Z' ? 'A' : static_cast<char>(c + 1));
-  if (s.size() == 18 && s.back() == ':') s.back() = 'X';
-  return s;
-}
-
-TEST(PopulationIds, TamperedIdsAreNotFound) {
-  const Population& pop = shared("city");
-  for (uint64_t i : sample(pop, 1'000)) {
-    const Person p = pop.person(i);
-    EXPECT_FALSE(pop.find_psn_no(flip_last(p.psn_no)));
-    EXPECT_FALSE(pop.find_certno(flip_last(p.certno)));
-    EXPECT_FALSE(pop.find_card_sn(flip_last(p.card_sn)));
-    std::string psn = p.psn_no;
-    psn[0] = psn[0] == '9' ? '1' : static_cast<char>(psn[0] + 1);  // another province
-    EXPECT_FALSE(pop.find_psn_no(psn));
-    // The check digit is right but the county is not this person's.
-    std::string cert = p.certno.substr(0, 17);
-    cert[5] = cert[5] == '9' ? '1' : '9';
-    cert.push_back(certno_check_char(cert));
-    EXPECT_FALSE(pop.find_certno(cert)) << cert;
-  }
-  EXPECT_FALSE(pop.find_psn_no(""));
-  EXPECT_FALSE(pop.find_psn_no("4501010000000000000x"));
-  EXPECT_FALSE(pop.find_psn_no("45010199999999999999"));  // index beyond the population
-  EXPECT_FALSE(pop.find_certno("11010519491231002X"));    // valid, but no such county here
-  EXPECT_FALSE(pop.find_card_sn("A99999999999999"));
-  for (uint32_t j = 0; j < pop.facility_count(); j += 13) {
-    const std::string code = pop.facility_code(j);
-    EXPECT_FALSE(pop.find_facility(flip_last(code))) << code;
-    std::string other = code;
-    other[0] = other[0] == 'H' ? 'P' : 'H';
-    EXPECT_FALSE(pop.find_facility(other)) << other;
-  }
-  EXPECT_FALSE(pop.find_facility("H45010199990"));
 }
 
 // ---- Shares --------------------------------------------------------------------------------
@@ -484,99 +392,6 @@ TEST(PopulationVisitors, CrossRegionShareInTheProvince) {
     }
   }
   EXPECT_NEAR(static_cast<double>(away) / n, 0.01, 0.002);
-}
-
-// ---- Errors --------------------------------------------------------------------------------
-
-struct BadCase {
-  const char* what;
-  const char* text;
-  int line;  // expected line of the error
-};
-
-const char* kGoodPreset =
-    "presets:\n"                                                           // 1
-    "  tiny:\n"                                                            // 2
-    "    persons: 1000\n"                                                  // 3
-    "    employee_resident: [30, 70]\n"                                    // 4
-    "    provinces: [45]\n"                                                // 5
-    "    regions_per_province: 1\n"                                        // 6
-    "    county_nodes: 1\n"                                                // 7
-    "    facilities: {level3: 1, level2: 1, level1: 1, primary: 1, village: 2, pharmacy: 2}\n"  // 8
-    "    feps: 5\n"                                                        // 9
-    "    visits_per_day: {outpatient: 10, pharmacy: 5, admissions: 1}\n"  // 10
-    "    people:\n"                                                        // 11
-    "      ages:\n"                                                        // 12
-    "        - {from: 0, to: 18, share: 0.2}\n"                            // 13
-    "        - {from: 18, to: 60, share: 0.6}\n"                           // 14
-    "        - {from: 60, to: 90, share: 0.2}\n";                          // 15
-
-std::string replace(std::string s, const std::string& from, const std::string& to) {
-  const size_t at = s.find(from);
-  EXPECT_NE(at, std::string::npos) << from;
-  return s.replace(at, from.size(), to);
-}
-
-TEST(PopulationYaml, GoodMinimalFileLoads) {
-  Result<PresetCatalog> cat = parse_presets(kGoodPreset, "tiny.yaml");
-  ASSERT_TRUE(cat.ok()) << cat.status().ToString();
-  Result<Population> pop = Population::create(*cat->find("tiny"), 1);
-  ASSERT_TRUE(pop.ok()) << pop.status().ToString();
-  EXPECT_EQ(pop->person_count(), 1000u);
-  EXPECT_EQ(pop->facility_count(), 8u);
-}
-
-TEST(PopulationYaml, BadFilesGiveFileAndLine) {
-  const std::string good = kGoodPreset;
-  const BadCase cases[] = {
-      {"not a number", "persons: 1000\n", 3},
-      {"unknown key", "county_nodes: 1\n", 8},
-      {"share above 1", "share: 0.6}", 14},
-      {"ages do not sum to 1", "share: 0.6}", 12},
-      {"too few FEPs", "feps: 5\n", 9},
-      {"syntax error", "provinces: [45]\n", 5},
-  };
-  const std::string replacements[] = {
-      "persons: lots\n",
-      "county_nodes: 1\n    countys: 2\n",
-      "share: 1.6}",
-      "share: 0.5}",
-      "feps: 3\n",
-      "provinces: [45\n",
-  };
-  testing::TempDir dir;
-  for (size_t k = 0; k < std::size(cases); ++k) {
-    SCOPED_TRACE(cases[k].what);
-    const std::string path = dir.file("bad" + std::to_string(k) + ".yaml");
-    testing::write_file(path, replace(good, cases[k].text, replacements[k]));
-    Result<PresetCatalog> cat = load_presets_file(path);
-    ASSERT_FALSE(cat.ok());
-    EXPECT_EQ(cat.status().code(), Code::kInvalidArgument);
-    const std::string msg(cat.status().message());
-    const std::string prefix = path + ":";
-    ASSERT_EQ(msg.substr(0, prefix.size()), prefix) << msg;
-    if (k + 1 != std::size(cases)) {  // yaml-cpp places a syntax error where it notices it
-      EXPECT_EQ(msg.substr(prefix.size(), std::to_string(cases[k].line).size() + 1), std::to_string(cases[k].line) + ":") << msg;
-    }
-  }
-  Result<PresetCatalog> missing = load_presets_file(dir.file("absent.yaml"));
-  EXPECT_FALSE(missing.ok());
-}
-
-TEST(PopulationYaml, ValidationCatchesWhatTheFormatsCannotHold) {
-  Result<PresetCatalog> cat = parse_presets(kGoodPreset, "tiny.yaml");
-  ASSERT_TRUE(cat.ok());
-  PresetDef def = *cat->find("tiny");
-  def.persons = 900'000'000;  // one county cannot hold that many certnos
-  EXPECT_FALSE(Population::create(def, 1).ok());
-  def = *cat->find("tiny");
-  def.employee_parts = 95;  // more employees than adults
-  def.resident_parts = 5;
-  EXPECT_FALSE(Population::create(def, 1).ok());
-  def = *cat->find("tiny");
-  def.facilities[4] = 20'000;  // 4-digit facility numbers per county
-  def.feps = def.hospitals_and_centres();
-  EXPECT_FALSE(Population::create(def, 1).ok());
 }
 
 }  // namespace
