@@ -13,7 +13,9 @@ namespace {
 
 // Migration 1: every table of records.h and ledger.h. STRICT, so a value bound in the wrong
 // column order fails loudly instead of being stored with the wrong type. Small-row tables keyed by
-// text are WITHOUT ROWID (one b-tree instead of table + key index). Times are civil seconds,
+// text are WITHOUT ROWID: one b-tree instead of table + key index, and fee_line clustered by
+// (mdtrt_id, feedetl_sn) so lines_of reads one contiguous range. Tables with reply blobs
+// (journal, settlement) and visit (whose partial indexes would carry the text key) keep rowids. Times are civil seconds,
 // days civil day numbers, amounts fen, enums their integer values; NULL only for optional times.
 constexpr const char* kMigration1 = R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT, WITHOUT ROWID;
@@ -73,7 +75,7 @@ CREATE TABLE fee_line(
   rxno TEXT NOT NULL, rx_circ_flag INTEGER NOT NULL, hosp_appr_flag INTEGER NOT NULL,
   selfpay_consent_flag INTEGER NOT NULL, prd_days INTEGER NOT NULL, dscg_drug_flag INTEGER NOT NULL,
   bilg_dept_codg TEXT NOT NULL, fee_ocur_time INTEGER, setl_id TEXT NOT NULL, payload_hash BLOB NOT NULL,
-  PRIMARY KEY(mdtrt_id, feedetl_sn)) STRICT;
+  PRIMARY KEY(mdtrt_id, feedetl_sn)) STRICT, WITHOUT ROWID;
 
 -- Amounts negated for a cancellation (refd_setl_flag = 1). acc_delta and details are blobs
 -- (ledger_sqlite_records.cc): read back whole, never queried by SQL.
