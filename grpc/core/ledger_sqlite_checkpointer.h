@@ -4,10 +4,9 @@
 // spike).
 //
 // How: the writer's connection has auto-checkpointing off; its WAL hook (installed by attach())
-// reports the WAL's size after each commit. The checkpointer runs
-// `wal_checkpoint(PASSIVE)` — which never waits for and never blocks the writer — every
-// `interval` in which something was committed, or at once when the frames not yet checkpointed
-// pass `wake_frames`. A PASSIVE
+// reports the WAL's size after each commit. The checkpointer runs `wal_checkpoint(PASSIVE)` —
+// which never waits for and never blocks the writer — every `interval` in which something was
+// committed, or at once when the frames not yet checkpointed pass `wake_frames`. A PASSIVE
 // checkpoint cannot rewind the WAL while the writer keeps appending, so should the WAL ever pass
 // `restart_frames` it runs one RESTART checkpoint (which does wait for the writer: a single,
 // logged stall, the price of a bounded file).

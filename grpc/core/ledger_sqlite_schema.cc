@@ -15,8 +15,9 @@ namespace {
 // column order fails loudly instead of being stored with the wrong type. Small-row tables keyed by
 // text are WITHOUT ROWID: one b-tree instead of table + key index, and fee_line clustered by
 // (mdtrt_id, feedetl_sn) so lines_of reads one contiguous range. Tables with reply blobs
-// (journal, settlement) and visit (whose partial indexes would carry the text key) keep rowids. Times are civil seconds,
-// days civil day numbers, amounts fen, enums their integer values; NULL only for optional times.
+// (journal, settlement) and visit (whose partial indexes would carry the text key) keep rowids.
+// Times are civil seconds, days civil day numbers, amounts fen, enums their integer values; NULL
+// only for optional times.
 constexpr const char* kMigration1 = R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT, WITHOUT ROWID;
 CREATE TABLE sequence(name TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT, WITHOUT ROWID;
