@@ -101,7 +101,7 @@ BENCHMARK_CAPTURE(BM_Facility, nation, "nation");
 void BM_FindPsnNo(benchmark::State& state) {
   const Population& p = pop("city");
   std::vector<std::string> ids;
-  for (uint64_t i = 0; i < 4096; ++i) ids.push_back(p.psn_no(i * 977));
+  for (uint64_t i = 0; i < 4096; ++i) ids.push_back(p.psn_no(i * 977 % p.person_count()));
   size_t k = 0;
   for (auto _ : state) {
     benchmark::DoNotOptimize(p.find_psn_no(ids[k++ & 4095]));
@@ -113,7 +113,7 @@ BENCHMARK(BM_FindPsnNo);
 void BM_FindCertno(benchmark::State& state) {
   const Population& p = pop("city");
   std::vector<std::string> ids;
-  for (uint64_t i = 0; i < 4096; ++i) ids.push_back(p.certno(i * 977));
+  for (uint64_t i = 0; i < 4096; ++i) ids.push_back(p.certno(i * 977 % p.person_count()));
   size_t k = 0;
   for (auto _ : state) {
     benchmark::DoNotOptimize(p.find_certno(ids[k++ & 4095]));
