@@ -5,6 +5,7 @@
 #include "grpc/convert/entities.h"
 #include "grpc/convert/histogram.h"
 #include "grpc/convert/status.h"
+#include "grpc/core/audit.h"
 #include "grpc/core/validate.h"
 #include "models/catalog_yaml.h"
 #include "models/policy_yaml.h"
@@ -102,7 +103,10 @@ grpc::ServerUnaryReactor* AdminService::UpsertPersons(grpc::CallbackServerContex
         YB_RETURN_IF_ERROR(l.put_balance(p.psn_no, p.balc));
         int32_t year = 0;
         const models::Accumulators acc = convert::opening_accumulators(pb, &year);
-        if (year != 0) YB_RETURN_IF_ERROR(l.put_accumulators(p.psn_no, p.insutype, year, acc));
+        if (year != 0) {
+          YB_RETURN_IF_ERROR(l.put_accumulators(p.psn_no, p.insutype, year, acc));
+          YB_RETURN_IF_ERROR(put_opening_accumulators(l, p.psn_no, p.insutype, year, acc));
+        }
         rep->set_created(rep->created() + 1);
         continue;
       }

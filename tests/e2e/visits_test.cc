@@ -2,8 +2,13 @@
 // refusals a hostile or confused client meets (DOMAIN.md §3, §11; DESIGN.md §4).
 #include <gtest/gtest.h>
 
+#include <map>
+#include <set>
+
 #include "models/population.h"
 #include "models/population_yaml.h"
+#include "grpc/core/audit.h"
+#include "grpc/core/ledger.h"
 #include "tests/e2e/session.h"
 #include "tests/testing/core_process.h"
 #include "tests/testing/temp_dir.h"
@@ -15,21 +20,21 @@ using models::Level;
 
 constexpr uint64_t kSeed = 11;
 
-class VisitsTest : public ::testing::Test {
+// One suite, both ledger backends (memory and SQLite): the same visits, the same answers.
+class VisitsTest : public ::testing::TestWithParam<std::string> {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    core_ = new CoreProcess({"--ledger", "memory", "--population", "county", "--seed",
-                             std::to_string(kSeed), "--admin-token", token_file()});
-    write_file(token_file(), "e2e-admin-token-0123456789\n");
+  void SetUp() override {
+    const std::string ledger = GetParam() == "sqlite" ? dir_.file("ledger.db") : "memory";
+    write_file(dir_.file("admin.token"), "e2e-admin-token-0123456789\n");
+    core_ = std::make_unique<CoreProcess>(std::vector<std::string>{
+        "--ledger", ledger, "--population", "county", "--seed", std::to_string(kSeed), "--admin-token",
+        dir_.file("admin.token")});
     ASSERT_TRUE(core_->start()) << core_->error();
     client::ClientOptions o;
     o.target = core_->address();
     o.channels = 2;
     o.admin_token = "e2e-admin-token-0123456789";
-    std::unique_ptr<client::ClientPool> p;
-    ASSERT_TRUE(client::ClientPool::create(o, &p).ok());
-    pool_ = p.release();
+    ASSERT_TRUE(client::ClientPool::create(o, &pool_).ok());
     ASSERT_TRUE(pool_->wait_connected(std::chrono::seconds(10)));
     // The same population as the core's: (preset, seed) and the policy year it reports.
     v1::GetStatsReply stats;
@@ -40,19 +45,23 @@ class VisitsTest : public ::testing::Test {
     def.year = stats.population_year();
     auto pop = models::Population::create(def, kSeed);
     ASSERT_TRUE(pop.ok()) << pop.status().ToString();
-    pop_ = new models::Population(std::move(pop).value());
+    pop_ = std::make_unique<models::Population>(std::move(pop).value());
   }
-  static void TearDownTestSuite() {
-    delete pool_;
+  void TearDown() override {
+    pool_.reset();
+    if (!core_) return;
     EXPECT_EQ(core_->stop(), 0) << core_->output();
-    delete core_;
-    delete pop_;
-    delete dir_;
+    if (GetParam() != "sqlite" || !pop_) return;
+    // D7 on what the core left on disk: accumulators recomputed from the settlements equal the
+    // stored ones.
+    auto ledger = core::open_sqlite_ledger(dir_.file("ledger.db"));
+    ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+    core::CoreState state(core::Clock(), std::move(*pop_), models::PolicyBook(), models::Catalog());
+    for (const std::string& m : core::accumulator_mismatches(**ledger, state)) ADD_FAILURE() << "D7: " << m;
   }
-  static std::string token_file() { return dir_->file("admin.token"); }
 
   // A facility of the given kind and a session signed in there.
-  static std::unique_ptr<Session> session_at(Level kind, int nth = 0) {
+  std::unique_ptr<Session> session_at(Level kind, int nth = 0) {
     for (uint32_t j = 0; j < pop_->facility_count(); ++j) {
       if (pop_->facility_kind(j) != kind || nth-- > 0) continue;
       auto s = std::make_unique<Session>(*pool_, pop_->facility_code(j), pop_->facility_secret(j));
@@ -63,12 +72,13 @@ class VisitsTest : public ::testing::Test {
     return nullptr;
   }
   // An enrolled person of the given scheme.
-  static models::Person person(models::Insutype scheme, int nth = 0) {
+  models::Person person(models::Insutype scheme, int nth = 0) {
+    const CivilDate today{static_cast<int32_t>((std::time(nullptr) + 8 * 3600) / 86400)};
     for (uint64_t i = 0; i < pop_->person_count(); ++i) {
       models::Person p = pop_->person(i);
-      if (p.insutype != scheme || p.enrolment != models::Enrolment::kEnrolled || nth-- > 0) continue;
-      const CivilDate today{static_cast<int32_t>((std::time(nullptr) + 8 * 3600) / 86400)};
+      if (p.insutype != scheme || p.enrolment != models::Enrolment::kEnrolled) continue;
       if (scheme == models::Insutype::kResident && p.paid_through < today) continue;
+      if (nth-- > 0) continue;
       return p;
     }
     ADD_FAILURE() << "no such person";
@@ -86,15 +96,13 @@ class VisitsTest : public ::testing::Test {
     return l;
   }
 
-  static TempDir* dir_;
-  static CoreProcess* core_;
-  static client::ClientPool* pool_;
-  static models::Population* pop_;
+  TempDir dir_;
+  std::unique_ptr<CoreProcess> core_;
+  std::unique_ptr<client::ClientPool> pool_;
+  std::unique_ptr<models::Population> pop_;
 };
-TempDir* VisitsTest::dir_ = nullptr;
-CoreProcess* VisitsTest::core_ = nullptr;
-client::ClientPool* VisitsTest::pool_ = nullptr;
-models::Population* VisitsTest::pop_ = nullptr;
+
+INSTANTIATE_TEST_SUITE_P(Ledgers, VisitsTest, ::testing::Values("memory", "sqlite"));
 
 // I4/I5 on the wire.
 void expect_identities(const v1::SetlInfo& s) {
@@ -105,7 +113,7 @@ void expect_identities(const v1::SetlInfo& s) {
   EXPECT_EQ(s.psn_part_amt(), s.acct_pay() + s.acct_mulaid_pay() + s.psn_cash_pay());
 }
 
-TEST_F(VisitsTest, OutpatientVisitSettlesReplaysAndCancels) {
+TEST_P(VisitsTest, OutpatientVisitSettlesReplaysAndCancels) {
   auto s = session_at(Level::kLevel2);
   const models::Person p = person(models::Insutype::kEmployee);
 
@@ -221,7 +229,7 @@ TEST_F(VisitsTest, OutpatientVisitSettlesReplaysAndCancels) {
   EXPECT_EQ(totals.fixmedins_setl_cnt(), 0);
 }
 
-TEST_F(VisitsTest, PharmacySaleSettlesAndCancels) {
+TEST_P(VisitsTest, PharmacySaleSettlesAndCancels) {
   auto s = session_at(Level::kPharmacy);
   const models::Person p = person(models::Insutype::kEmployee, 3);
   v1::PharmacyPreSettleRequest pre;
@@ -262,7 +270,7 @@ TEST_F(VisitsTest, PharmacySaleSettlesAndCancels) {
   EXPECT_EQ(undone.setlinfo().medfee_sumamt(), -2400);
 }
 
-TEST_F(VisitsTest, InpatientStayAdmitsUploadsDischargesAndSettles) {
+TEST_P(VisitsTest, InpatientStayAdmitsUploadsDischargesAndSettles) {
   auto s = session_at(Level::kLevel2, 1);
   const models::Person p = person(models::Insutype::kResident, 5);
   v1::AdmitRequest adm;
@@ -339,7 +347,7 @@ TEST_F(VisitsTest, InpatientStayAdmitsUploadsDischargesAndSettles) {
   EXPECT_EQ(a.pool_paid_total(), settled.setlinfo().hifp_pay());
 }
 
-TEST_F(VisitsTest, RefusalsCarryTheirCodesAndChangeNothing) {
+TEST_P(VisitsTest, RefusalsCarryTheirCodesAndChangeNothing) {
   auto s = session_at(Level::kLevel1);
   auto other = session_at(Level::kLevel1, 1);
   const models::Person p = person(models::Insutype::kEmployee, 7);
@@ -423,7 +431,161 @@ TEST_F(VisitsTest, RefusalsCarryTheirCodesAndChangeNothing) {
   EXPECT_EQ(r.reason, "E_PSN_NOT_FOUND");
 }
 
-TEST_F(VisitsTest, AdminNeedsItsToken) {
+// Registers, uploads one consultation and pre-settles; returns the Settle request to send.
+v1::SettleRequest ready_to_settle(Session& s, const models::Person& p, const std::string& tag) {
+  v1::RegisterRequest reg;
+  *reg.mutable_header() = s.header("2201");
+  reg.set_psn_no(p.psn_no);
+  reg.set_begntime(s.header("x").inf_time());
+  reg.set_ipt_otp_no("OTP-" + tag + reg.header().msgid());
+  v1::RegisterReply visit;
+  EXPECT_TRUE(s.call(&S::Register, reg, &visit).ok());
+  v1::UploadFeesRequest up;
+  *up.mutable_header() = s.header("2204");
+  up.set_mdtrt_id(visit.mdtrt_id());
+  auto* l = up.add_feedetail();
+  l->set_feedetl_sn("1");
+  l->set_med_list_codg("001102000010000");
+  l->set_pric(25000000);
+  l->set_cnt(10000);
+  l->set_det_item_fee_sumamt(2500);
+  v1::UploadFeesReply fees;
+  EXPECT_TRUE(s.call(&S::UploadFees, up, &fees).ok());
+  v1::PreSettleRequest pre;
+  *pre.mutable_header() = s.header("2206");
+  pre.set_mdtrt_id(visit.mdtrt_id());
+  pre.set_medfee_sumamt(2500);
+  v1::PreSettleReply priced;
+  EXPECT_TRUE(s.call(&S::PreSettle, pre, &priced).ok());
+  v1::SettleRequest st;
+  *st.mutable_header() = s.header("2207");
+  st.set_mdtrt_id(visit.mdtrt_id());
+  st.set_medfee_sumamt(2500);
+  st.set_fund_pay_sumamt(priced.setlinfo().fund_pay_sumamt());
+  st.set_acct_pay(priced.setlinfo().acct_pay());
+  st.set_psn_cash_pay(priced.setlinfo().psn_cash_pay());
+  return st;
+}
+
+TEST_P(VisitsTest, ReversalUndoesTombstonesAndReplays) {
+  auto s = session_at(Level::kLevel2, 2);  // the county preset has no level-3 hospital
+  ASSERT_TRUE(s);
+  const models::Person p = person(models::Insutype::kEmployee, 11);
+  // Applied original: 2601 undoes it; the visit may settle again under a new msgid.
+  v1::SettleRequest st = ready_to_settle(*s, p, "a");
+  v1::SettleReply settled;
+  ASSERT_TRUE(s->call(&S::Settle, st, &settled).ok());
+  v1::ReverseRequest rv;
+  *rv.mutable_header() = s->header("2601");
+  rv.set_psn_no(p.psn_no);
+  rv.set_omsgid(st.header().msgid());
+  rv.set_oinfno("2207");
+  v1::ReverseReply out;
+  auto r = s->call(&S::Reverse, rv, &out);
+  ASSERT_TRUE(r.ok()) << r.status.error_message();
+  EXPECT_EQ(out.outcome(), "APPLIED_UNDONE");
+  // A second 2601 of the same original: OK, already undone. The same 2601 msgid replays.
+  *rv.mutable_header() = s->header("2601");
+  ASSERT_TRUE(s->call(&S::Reverse, rv, &out).ok());
+  EXPECT_EQ(out.outcome(), "ALREADY_UNDONE");
+  r = s->call(&S::Reverse, rv, &out);
+  EXPECT_TRUE(r.replay);
+  *st.mutable_header() = s->header("2207");
+  ASSERT_TRUE(s->call(&S::Settle, st, &settled).ok());
+
+  // Never seen: tombstoned, and the late original is refused.
+  v1::SettleRequest late = ready_to_settle(*s, p, "b");
+  *rv.mutable_header() = s->header("2601");
+  rv.set_omsgid(late.header().msgid());
+  ASSERT_TRUE(s->call(&S::Reverse, rv, &out).ok());
+  EXPECT_EQ(out.outcome(), "NEVER_SEEN_TOMBSTONED");
+  r = s->call(&S::Settle, late, &settled);
+  EXPECT_EQ(r.reason, "E_STATE");
+
+  // Another facility cannot reverse this facility's message.
+  auto other = session_at(Level::kLevel1, 3);
+  ASSERT_TRUE(other);
+  *rv.mutable_header() = other->header("2601");
+  rv.set_omsgid(st.header().msgid());
+  r = other->call(&S::Reverse, rv, &out);
+  EXPECT_EQ(r.reason, "E_NOT_YOUR_VISIT");
+}
+
+TEST_P(VisitsTest, ReconciliationBalancesAndReportsMismatches) {
+  auto s = session_at(Level::kLevel1, 2);
+  const models::Person p = person(models::Insutype::kEmployee, 13);
+  int64_t medfee = 0, fund = 0, acct = 0;
+  std::vector<v1::SetlInfo> mine;
+  for (int i = 0; i < 3; ++i) {
+    v1::SettleRequest st = ready_to_settle(*s, p, std::to_string(i));
+    v1::SettleReply settled;
+    ASSERT_TRUE(s->call(&S::Settle, st, &settled).ok());
+    mine.push_back(settled.setlinfo());
+    medfee += settled.setlinfo().medfee_sumamt();
+    fund += settled.setlinfo().fund_pay_sumamt();
+    acct += settled.setlinfo().acct_pay();
+  }
+  const std::string today = s->header("x").inf_time().substr(0, 10);
+  v1::ReconcileTotalsRequest tot;
+  *tot.mutable_header() = s->header("3201");
+  tot.set_setl_optins(s->code());
+  tot.set_stmt_begndate(today);
+  tot.set_stmt_enddate(today);
+  tot.set_medfee_sumamt(medfee);
+  tot.set_fund_pay_sumamt(fund);
+  tot.set_acct_pay(acct);
+  tot.set_fixmedins_setl_cnt(3);
+  v1::ReconcileTotalsReply totals;
+  ASSERT_TRUE(s->call(&S::ReconcileTotals, tot, &totals).ok());
+  EXPECT_EQ(totals.stmt_rslt(), "0") << totals.stmt_rslt_dscr();
+  // The ¥61.00 of DOMAIN.md §3.4: the facility's total is off, the core says by how much.
+  tot.set_medfee_sumamt(medfee + 6100);
+  *tot.mutable_header() = s->header("3201");
+  ASSERT_TRUE(s->call(&S::ReconcileTotals, tot, &totals).ok());
+  EXPECT_EQ(totals.stmt_rslt(), "1");
+  EXPECT_NE(totals.stmt_rslt_dscr().find("medfee_sumamt"), std::string::npos);
+
+  // 3202: the facility lost one record and mis-keyed another; the core lists both.
+  v1::ReconcileDetailsRequest det;
+  *det.mutable_header() = s->header("3202");
+  det.set_setl_optins(s->code());
+  det.set_stmt_begndate(today);
+  det.set_stmt_enddate(today);
+  det.set_compare_complete(1);
+  for (size_t i = 0; i < 2; ++i) {
+    auto* row = det.add_rows();
+    row->set_setl_id(mine[i].setl_id());
+    row->set_medfee_sumamt(mine[i].medfee_sumamt() + (i == 1 ? 100 : 0));
+    row->set_fund_pay_sumamt(mine[i].fund_pay_sumamt());
+    row->set_acct_pay(mine[i].acct_pay());
+  }
+  det.set_page_size(2);
+  v1::ReconcileDetailsReply page;
+  ASSERT_TRUE(s->call(&S::ReconcileDetails, det, &page).ok());
+  std::map<std::string, std::string> found;
+  for (const auto& m : page.mismatches()) found[m.setl_id()] = m.stmt_rslt();
+  EXPECT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[mine[1].setl_id()], "1");
+  EXPECT_EQ(found[mine[2].setl_id()], "3");
+  // Paging over the core's rows: 2 + 1, nothing lost or repeated, each with its msgid.
+  EXPECT_EQ(page.core_rows_size(), 2);
+  ASSERT_FALSE(page.next_page_token().empty());
+  std::set<std::string> ids;
+  for (const auto& row : page.core_rows()) ids.insert(row.setl_id());
+  det.clear_rows();
+  det.set_compare_complete(0);
+  det.set_page_token(page.next_page_token());
+  *det.mutable_header() = s->header("3202");
+  ASSERT_TRUE(s->call(&S::ReconcileDetails, det, &page).ok());
+  EXPECT_TRUE(page.next_page_token().empty());
+  for (const auto& row : page.core_rows()) {
+    ids.insert(row.setl_id());
+    EXPECT_FALSE(row.msgid().empty());
+  }
+  EXPECT_EQ(ids.size(), 3u);
+}
+
+TEST_P(VisitsTest, AdminNeedsItsToken) {
   client::ClientOptions o;
   o.target = core_->address();
   o.channels = 1;
