@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "grpc/core/validate.h"
+
 namespace yibao::core {
 
 Result<models::Facility> own_facility(Txn& t) {
@@ -64,6 +66,66 @@ Result<std::string> new_id(Txn& t, char prefix, std::string_view sequence) {
 Status save_visit(Txn& t, Visit& v) {
   ++v.version;
   return t.ledger.put_visit(v);
+}
+
+Result<FeeLineRecord> line_record(const v1::FeeLine& l, const std::string& mdtrt_id, const std::string& chrg_bchno,
+                                  const std::string& at) {
+  FeeLineRecord rec;
+  rec.mdtrt_id = mdtrt_id;
+  rec.feedetl_sn = l.feedetl_sn();
+  rec.chrg_bchno = chrg_bchno;
+  rec.med_list_codg = l.med_list_codg();
+  rec.medins_list_codg = l.medins_list_codg();
+  rec.amount = Fen(l.det_item_fee_sumamt());
+  rec.cnt = l.cnt();
+  rec.pric = l.pric();
+  rec.rxno = l.rxno();
+  rec.rx_circ_flag = l.rx_circ_flag();
+  rec.hosp_appr_flag = l.hosp_appr_flag();
+  rec.selfpay_consent_flag = l.selfpay_consent_flag();
+  rec.prd_days = l.prd_days();
+  rec.dscg_drug_flag = l.dscg_drug_flag();
+  rec.bilg_dept_codg = l.bilg_dept_codg();
+  if (!l.fee_ocur_time().empty()) {
+    auto tm = parse_civil(l.fee_ocur_time());
+    if (!tm) return bad_request(at + ".fee_ocur_time must be yyyy-MM-dd HH:mm:ss", "feedetail.fee_ocur_time");
+    rec.fee_ocur_time = *tm;
+  }
+  rec.payload_hash = payload_hash(l);
+  return rec;
+}
+
+models::RuleLine rule_line(const FeeLineRecord& l, const models::Item* item, CivilTime default_time) {
+  models::RuleLine r;
+  r.item = item;
+  r.code = l.med_list_codg;
+  r.feedetl_sn = l.feedetl_sn;
+  r.rxno = l.rxno;
+  r.pric = l.pric;
+  r.cnt = l.cnt;
+  r.amount = l.amount;
+  r.prd_days = l.prd_days;
+  r.dscg_drug = l.dscg_drug_flag == 1;
+  r.hosp_appr = l.hosp_appr_flag == 1;
+  r.selfpay_consent = l.selfpay_consent_flag == 1;
+  r.fee_time = l.fee_ocur_time.value_or(default_time);
+  return r;
+}
+
+models::RuleContext rule_context(const Visit& v, const models::Person& p, CivilTime care,
+                                 const std::vector<models::Filing>& filings) {
+  models::RuleContext ctx;
+  ctx.pharmacy = v.kind == VisitKind::kPharmacy;
+  ctx.med_type = ctx.pharmacy ? std::string_view("41") : std::string_view(v.med_type);
+  ctx.rxno = v.rxno;
+  ctx.sex = p.sex;
+  ctx.age_years = models::age_at_care(p.birth, care.date());
+  ctx.care_time = care;
+  ctx.discharge_time = v.endtime;
+  ctx.filings = filings;
+  ctx.trum_flag = v.trum_flag;
+  ctx.rel_ttp_flag = v.rel_ttp_flag;
+  return ctx;
 }
 
 void add_rule_notices(Txn& t, const models::RuleOutcome& rules) {

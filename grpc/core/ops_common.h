@@ -28,6 +28,16 @@ Result<CivilTime> required_time(std::string_view text, const char* field);
 Result<std::string> new_id(Txn& t, char prefix, std::string_view sequence);
 // Saves a changed visit, bumping its version (2601 reverses only an unchanged visit).
 Status save_visit(Txn& t, Visit& v);
+// A fee line as the ledger keeps it (with its payload hash), from the wire; E_BAD_REQUEST for a
+// fee_ocur_time that is not a civil time. `at` names the line in messages ("feedetail[3]").
+Result<FeeLineRecord> line_record(const v1::FeeLine& l, const std::string& mdtrt_id, const std::string& chrg_bchno,
+                                  const std::string& at);
+// The rules' view of a line (views into `l`, which must outlive it); a line with no fee time is
+// taken at `default_time`.
+models::RuleLine rule_line(const FeeLineRecord& l, const models::Item* item, CivilTime default_time);
+// The rules' view of a visit at care time `care` (views into the arguments).
+models::RuleContext rule_context(const Visit& v, const models::Person& p, CivilTime care,
+                                 const std::vector<models::Filing>& filings);
 // The WARN / FLAG / SELF_PAY notices of a rule outcome, as reply warnings.
 void add_rule_notices(Txn& t, const models::RuleOutcome& rules);
 std::string join_diagnoses(const google::protobuf::RepeatedPtrField<v1::Diagnosis>& d);

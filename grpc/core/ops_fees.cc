@@ -29,8 +29,8 @@ Status upload(Txn& t, VisitKind kind, const std::string& mdtrt_id, const std::st
 
   // Amounts first (§4.6.2): a line off by more than a fen refuses the call.
   std::map<std::string_view, int> seen;
-  std::vector<models::RuleLine> rl(static_cast<size_t>(in.size()));
-  std::vector<std::optional<CivilTime>> times(static_cast<size_t>(in.size()));
+  std::vector<FeeLineRecord> recs;
+  recs.reserve(static_cast<size_t>(in.size()));
   for (int i = 0; i < in.size(); ++i) {
     const v1::FeeLine& l = in[i];
     const std::string at = "feedetail[" + std::to_string(i) + "]";
@@ -39,35 +39,13 @@ Status upload(Txn& t, VisitKind kind, const std::string& mdtrt_id, const std::st
       return bad_request("feedetl_sn " + l.feedetl_sn() + " appears twice in one call", "feedetail.feedetl_sn");
     if (Status s = models::check_line_amount(l.pric(), l.cnt(), Fen(l.det_item_fee_sumamt())); !s.ok())
       return Status::Refuse(s.reason(), at + ": " + std::string(s.message()), "feedetail.det_item_fee_sumamt");
-    if (!l.fee_ocur_time().empty()) {
-      auto tm = parse_civil(l.fee_ocur_time());
-      if (!tm) return bad_request(at + ".fee_ocur_time must be yyyy-MM-dd HH:mm:ss", "feedetail.fee_ocur_time");
-      times[static_cast<size_t>(i)] = *tm;
-    }
-    models::RuleLine& r = rl[static_cast<size_t>(i)];
-    r.item = t.state.catalog().find(l.med_list_codg());
-    r.code = l.med_list_codg();
-    r.feedetl_sn = l.feedetl_sn();
-    r.rxno = l.rxno();
-    r.pric = l.pric();
-    r.cnt = l.cnt();
-    r.amount = Fen(l.det_item_fee_sumamt());
-    r.prd_days = l.prd_days();
-    r.dscg_drug = l.dscg_drug_flag() == 1;
-    r.hosp_appr = l.hosp_appr_flag() == 1;
-    r.selfpay_consent = l.selfpay_consent_flag() == 1;
-    r.fee_time = times[static_cast<size_t>(i)].value_or(t.now);
+    YB_ASSIGN_OR_RETURN(FeeLineRecord rec, line_record(l, v.mdtrt_id, chrg_bchno, at));
+    recs.push_back(std::move(rec));
   }
+  std::vector<models::RuleLine> rl(recs.size());
+  for (size_t i = 0; i < recs.size(); ++i) rl[i] = rule_line(recs[i], t.state.catalog().find(recs[i].med_list_codg), t.now);
   const std::vector<models::Filing> filings = t.state.filings(t.ledger, v.psn_no);
-  models::RuleContext ctx;
-  ctx.med_type = v.med_type;
-  ctx.sex = person->sex;
-  ctx.age_years = models::age_at_care(person->birth, v.begntime.date());
-  ctx.care_time = v.begntime;
-  ctx.discharge_time = v.endtime;
-  ctx.filings = filings;
-  ctx.trum_flag = v.trum_flag;
-  ctx.rel_ttp_flag = v.rel_ttp_flag;
+  const models::RuleContext ctx = rule_context(v, *person, v.begntime, filings);
   models::RuleOutcome rules;
   models::run_line_rules(policy->rules, ctx, rl, rules);
   add_rule_notices(t, rules);
@@ -76,34 +54,16 @@ Status upload(Txn& t, VisitKind kind, const std::string& mdtrt_id, const std::st
   for (auto& l : t.ledger.lines_of(v.mdtrt_id)) existing.emplace(l.feedetl_sn, std::move(l));
   int stored = 0;
   for (int i = 0; i < in.size(); ++i) {
-    const v1::FeeLine& l = in[i];
+    const FeeLineRecord& rec = recs[static_cast<size_t>(i)];
     const models::RuleLineDecision& d = rules.lines[static_cast<size_t>(i)];
     if (d.verdict == models::RuleVerdict::kReject) {
       v1::RejectedLine* x = rejected->Add();
-      x->set_feedetl_sn(l.feedetl_sn());
+      x->set_feedetl_sn(rec.feedetl_sn);
       x->set_rule_id(std::string(models::rule_code(d.rule)));
       for (const auto& hit : rules.rejected)
         if (hit.line == i) x->set_message(models::rule_message(hit));
       continue;
     }
-    FeeLineRecord rec;
-    rec.mdtrt_id = v.mdtrt_id;
-    rec.feedetl_sn = l.feedetl_sn();
-    rec.chrg_bchno = chrg_bchno;
-    rec.med_list_codg = l.med_list_codg();
-    rec.medins_list_codg = l.medins_list_codg();
-    rec.amount = Fen(l.det_item_fee_sumamt());
-    rec.cnt = l.cnt();
-    rec.pric = l.pric();
-    rec.rxno = l.rxno();
-    rec.rx_circ_flag = l.rx_circ_flag();
-    rec.hosp_appr_flag = l.hosp_appr_flag();
-    rec.selfpay_consent_flag = l.selfpay_consent_flag();
-    rec.prd_days = l.prd_days();
-    rec.dscg_drug_flag = l.dscg_drug_flag();
-    rec.bilg_dept_codg = l.bilg_dept_codg();
-    rec.fee_ocur_time = times[static_cast<size_t>(i)];
-    rec.payload_hash = payload_hash(l);
     if (auto it = existing.find(rec.feedetl_sn); it != existing.end()) {
       // Key (mdtrt_id, feedetl_sn): an identical resend is a no-op, a changed line is refused.
       if (it->second.payload_hash != rec.payload_hash)
@@ -116,10 +76,8 @@ Status upload(Txn& t, VisitKind kind, const std::string& mdtrt_id, const std::st
                                 rec.hosp_appr_flag == 1, d.verdict == models::RuleVerdict::kSelfPay};
     convert::to_proto(models::classify_line(*policy, pl), rec.feedetl_sn, result->Add());
   }
-  if (stored > 0 && v.state == VisitState::kRegistered) {
-    v.state = VisitState::kFeesOpen;
-    YB_RETURN_IF_ERROR(save_visit(t, v));
-  } else if (stored > 0) {
+  if (stored > 0) {
+    if (v.state == VisitState::kRegistered) v.state = VisitState::kFeesOpen;
     YB_RETURN_IF_ERROR(save_visit(t, v));
   }
   return Status::Ok();

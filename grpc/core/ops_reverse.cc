@@ -26,13 +26,7 @@ Status reapply(Txn& t, const SettlementRecord& cancel) {
   if (!v.live_setl_id.empty() || total != orig->medfee_sumamt)
     return state_error("the visit changed since the cancel; settle again instead", "omsgid");
   SettlementRecord again = *orig;
-  YB_ASSIGN_OR_RETURN(again.setl_id, new_id(t, 'S', "setl"));
-  again.msgid = t.header.msgid();
-  again.infno = t.header.infno();
-  again.setl_time = t.now;
-  again.business_day = t.now.date();
-  again.state = kSetlLive;
-  again.undone_by.clear();
+  YB_RETURN_IF_ERROR(stamp_new_record(t, again));
   again.orig_setl_id = cancel.setl_id;
   auto person = t.state.person(t.ledger, again.psn_no);
   again.balc_after = (person ? t.state.balance(t.ledger, *person) : Fen()) - again.acct_pay;

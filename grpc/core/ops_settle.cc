@@ -140,21 +140,8 @@ Result<Prepared> prepare_pharmacy(Txn& t, const Req& r) {
     if (t.state.catalog().find(l.med_list_codg()) == nullptr)
       return Status::Refuse("E_RULE_NOMAP", "item " + l.med_list_codg() + " is not in the catalogue",
                             "feedetail.med_list_codg");
-    FeeLineRecord rec;
-    rec.feedetl_sn = l.feedetl_sn();
-    rec.chrg_bchno = "0000";
-    rec.med_list_codg = l.med_list_codg();
-    rec.medins_list_codg = l.medins_list_codg();
-    rec.amount = Fen(l.det_item_fee_sumamt());
-    rec.cnt = l.cnt();
-    rec.pric = l.pric();
-    rec.rxno = l.rxno().empty() ? r.rxno() : l.rxno();
-    rec.rx_circ_flag = l.rx_circ_flag();
-    rec.hosp_appr_flag = l.hosp_appr_flag();
-    rec.selfpay_consent_flag = l.selfpay_consent_flag();
-    rec.prd_days = l.prd_days();
-    rec.dscg_drug_flag = l.dscg_drug_flag();
-    rec.payload_hash = payload_hash(l);
+    YB_ASSIGN_OR_RETURN(FeeLineRecord rec, line_record(l, "", "0000", "feedetail[" + std::to_string(i) + "]"));
+    if (rec.rxno.empty()) rec.rxno = r.rxno();
     p.lines.push_back(std::move(rec));
   }
   YB_RETURN_IF_ERROR(check_declared_total(Fen(r.medfee_sumamt()), p.lines));

@@ -59,35 +59,13 @@ Result<Priced> price(Txn& t, const PricingInput& in) {
   const auto& lines = *in.lines;
   std::vector<models::RuleLine> rule_lines(lines.size());
   for (size_t i = 0; i < lines.size(); ++i) {
-    const FeeLineRecord& l = lines[i];
-    models::RuleLine& r = rule_lines[i];
-    r.item = t.state.catalog().find(l.med_list_codg);
-    if (r.item == nullptr)
-      return Status::Refuse("E_RULE_NOMAP", "item " + l.med_list_codg + " is not in the catalogue",
+    const models::Item* item = t.state.catalog().find(lines[i].med_list_codg);
+    if (item == nullptr)
+      return Status::Refuse("E_RULE_NOMAP", "item " + lines[i].med_list_codg + " is not in the catalogue",
                             "feedetail.med_list_codg");
-    r.code = l.med_list_codg;
-    r.feedetl_sn = l.feedetl_sn;
-    r.rxno = l.rxno;
-    r.pric = l.pric;
-    r.cnt = l.cnt;
-    r.amount = l.amount;
-    r.prd_days = l.prd_days;
-    r.dscg_drug = l.dscg_drug_flag == 1;
-    r.hosp_appr = l.hosp_appr_flag == 1;
-    r.selfpay_consent = l.selfpay_consent_flag == 1;
-    r.fee_time = l.fee_ocur_time.value_or(in.care_time);
+    rule_lines[i] = rule_line(lines[i], item, in.care_time);
   }
-  models::RuleContext ctx;
-  ctx.med_type = v.kind == VisitKind::kPharmacy ? std::string_view("41") : std::string_view(v.med_type);
-  ctx.pharmacy = v.kind == VisitKind::kPharmacy;
-  ctx.rxno = v.rxno;
-  ctx.sex = p.sex;
-  ctx.age_years = models::age_at_care(p.birth, in.care_time.date());
-  ctx.care_time = in.care_time;
-  ctx.discharge_time = v.endtime;
-  ctx.filings = filings;
-  ctx.trum_flag = v.trum_flag;
-  ctx.rel_ttp_flag = v.rel_ttp_flag;
+  const models::RuleContext ctx = rule_context(v, p, in.care_time, filings);
   models::RuleOutcome rules;
   if (ctx.pharmacy) models::run_pharmacy_rules(out.policy->rules, ctx, rule_lines, {}, rules);
   else models::run_visit_rules(out.policy->rules, ctx, rule_lines, {}, rules);
@@ -174,7 +152,7 @@ Status commit_settlement(Txn& t, Visit& v, std::vector<FeeLineRecord>& lines, co
                          v1::SetlInfo* info, google::protobuf::RepeatedPtrField<v1::SetlDetail>* details) {
   const models::Settlement& s = p.s;
   SettlementRecord r;
-  YB_ASSIGN_OR_RETURN(r.setl_id, new_id(t, 'S', "setl"));
+  YB_RETURN_IF_ERROR(stamp_new_record(t, r));
   r.mdtrt_id = v.mdtrt_id;
   r.fixmedins_code = v.fixmedins_code;
   r.psn_no = v.psn_no;
@@ -183,10 +161,6 @@ Status commit_settlement(Txn& t, Visit& v, std::vector<FeeLineRecord>& lines, co
   r.psn_type = person ? std::string(models::psn_type_code(person->psn_type)) : std::string();
   r.med_type = v.kind == VisitKind::kPharmacy ? "41" : v.med_type;
   r.clr_type = clr_type;
-  r.msgid = t.header.msgid();
-  r.infno = t.header.infno();
-  r.setl_time = t.now;
-  r.business_day = t.now.date();
   r.care_time = care_time_of(v, t.now);
   r.care_year = p.care_year;
   r.backfill_flag = v.backfill_flag;
@@ -231,6 +205,17 @@ Status commit_settlement(Txn& t, Visit& v, std::vector<FeeLineRecord>& lines, co
   YB_RETURN_IF_ERROR(t.ledger.put_settlement(r));
   t.effect_setl_id = r.setl_id;
   t.effect_mdtrt_id = v.mdtrt_id;
+  return Status::Ok();
+}
+
+Status stamp_new_record(Txn& t, SettlementRecord& r) {
+  YB_ASSIGN_OR_RETURN(r.setl_id, new_id(t, 'S', "setl"));
+  r.msgid = t.header.msgid();
+  r.infno = t.header.infno();
+  r.setl_time = t.now;
+  r.business_day = t.now.date();
+  r.state = kSetlLive;
+  r.undone_by.clear();
   return Status::Ok();
 }
 
@@ -302,15 +287,9 @@ Status cancel_settlement_common(Txn& t, const std::string& setl_id, const std::s
     return state_error("settlement " + setl_id + " is already undone", "setl_id");
   }
   SettlementRecord c = *orig;
-  YB_ASSIGN_OR_RETURN(c.setl_id, new_id(t, 'S', "setl"));
-  c.msgid = t.header.msgid();
-  c.infno = t.header.infno();
-  c.setl_time = t.now;
-  c.business_day = t.now.date();
+  YB_RETURN_IF_ERROR(stamp_new_record(t, c));
   c.refd_setl_flag = 1;
   c.orig_setl_id = orig->setl_id;
-  c.state = kSetlLive;
-  c.undone_by.clear();
   for (Fen* f : {&c.medfee_sumamt, &c.fulamt_ownpay_amt, &c.overlmt_selfpay, &c.preselfpay_amt, &c.inscp_scp_amt,
                  &c.act_pay_dedc, &c.hifp_pay, &c.hifob_pay, &c.hifmi_pay, &c.cvlserv_pay, &c.hifes_pay, &c.maf_pay,
                  &c.oth_pay, &c.fund_pay_sumamt, &c.psn_part_amt, &c.acct_pay, &c.acct_mulaid_pay, &c.psn_cash_pay,

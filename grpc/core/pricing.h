@@ -60,6 +60,10 @@ Status cancel_settlement_common(Txn& t, const std::string& setl_id, const std::s
 // cancellation, whose negated amounts are booked positive).
 Status apply_money(Txn& t, const SettlementRecord& r, const char* fund_column);
 
+// Makes `r` a new record of this request: a fresh setl_id, the request's msgid and infno, the
+// commit time and business day of now, live.
+Status stamp_new_record(Txn& t, SettlementRecord& r);
+
 // SetlInfo + setldetail rows of a stored settlement record.
 void fill_from_record(const SettlementRecord& r, v1::SetlInfo* info,
                       google::protobuf::RepeatedPtrField<v1::SetlDetail>* details);
