@@ -14,6 +14,7 @@
 #include "models/calculator.h"
 #include "models/catalog_yaml.h"
 #include "models/policy.h"
+#include "models/rules.h"
 #include "models/rng.h"
 
 // Counts every heap allocation (the hot loop must make none).
@@ -109,6 +110,57 @@ void BM_Settle(benchmark::State& state) {
       static_cast<double>(allocs) / static_cast<double>(state.iterations() ? state.iterations() : 1);
 }
 BENCHMARK(BM_Settle)->Arg(1)->Arg(10)->Arg(100);
+
+// The same settlements with the real-time rules on, as the core runs them at settle: the visit
+// rules over the lines first (a reused RuleOutcome), then the calculator. Refused visits count
+// too (the rules' work was done).
+void BM_SettleWithRules(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  const PolicySet policy = default_policy();
+  const std::vector<Visit> visits = make_visits(n);
+  // One prescription per 5 lines, so RX5 passes and the rules do their whole work.
+  std::vector<std::string> rxnos;
+  for (int j = 0; j < n; j += 5) rxnos.push_back("R" + std::to_string(j / 5));
+  std::vector<std::vector<RuleLine>> rule_lines(visits.size());
+  for (size_t k = 0; k < visits.size(); ++k)
+    for (int j = 0; j < n; ++j) {
+      const PricedLine& p = visits[k].lines[static_cast<size_t>(j)];
+      RuleLine r;
+      r.item = p.item;
+      r.code = p.item->code;
+      r.rxno = rxnos[static_cast<size_t>(j / 5)];
+      r.pric = p.pric;
+      r.cnt = p.cnt;
+      r.amount = p.amount;
+      r.prd_days = 3;
+      r.hosp_appr = p.approved;
+      rule_lines[k].push_back(r);
+    }
+  RuleContext ctx;
+  ctx.med_type = "11";
+  ctx.sex = 1;
+  ctx.age_years = 45;
+  std::vector<LineSplit> out(static_cast<size_t>(n));
+  RuleOutcome rules;
+  Settlement s;
+  size_t i = 0;
+  int64_t refused = 0;
+  for (auto _ : state) {
+    const size_t k = i++ & 255;
+    run_visit_rules(policy.rules, ctx, rule_lines[k], {}, rules);
+    if (rules.refused) {
+      ++refused;
+      continue;
+    }
+    const Status st = settle(policy, visits[k].person, visits[k].care, visits[k].lines, out, s);
+    benchmark::DoNotOptimize(st.ok());
+    benchmark::DoNotOptimize(s.psn_cash_pay);
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["refused_share"] =
+      static_cast<double>(refused) / static_cast<double>(state.iterations() ? state.iterations() : 1);
+}
+BENCHMARK(BM_SettleWithRules)->Arg(1)->Arg(10)->Arg(100);
 
 // Rendering the setl_proc_info text of every row, off the hot path, for comparison.
 void BM_RenderProcInfo(benchmark::State& state) {
