@@ -57,3 +57,4 @@ cleanup_core() {
 result_field() {
   printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
 }
+

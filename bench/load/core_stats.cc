@@ -1,5 +1,8 @@
 #include "bench/load/core_stats.h"
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 
@@ -68,6 +71,44 @@ void print_core_stats(std::FILE* out, const v1::GetStatsReply& before, const v1:
                  r.infno().c_str(), static_cast<unsigned long long>(ok), static_cast<unsigned long long>(refused),
                  static_cast<unsigned long long>(replayed), lat->quantile(0.5) / 1000, lat->quantile(0.99) / 1000);
   }
+}
+
+std::vector<ThreadTime> read_thread_times(int pid) {
+  std::vector<ThreadTime> out;
+  std::error_code ec;
+  const std::filesystem::path dir = "/proc/" + std::to_string(pid) + "/task";
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    ThreadTime t;
+    std::ifstream sched(e.path() / "schedstat");
+    std::ifstream comm(e.path() / "comm");
+    if (!(sched >> t.on_cpu_ns >> t.wait_ns)) continue;
+    std::getline(comm, t.comm);
+    t.tid = std::atoi(e.path().filename().c_str());
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+void print_thread_times(std::FILE* out, const std::vector<ThreadTime>& before, const std::vector<ThreadTime>& after,
+                        double seconds) {
+  if (after.empty() || !(seconds > 0)) return;
+  std::map<int, const ThreadTime*> earlier;
+  for (const auto& t : before) earlier[t.tid] = &t;
+  struct Row {
+    const ThreadTime* t;
+    double cpu_ms, wait_ms;
+  };
+  std::vector<Row> rows;
+  for (const auto& t : after) {
+    const ThreadTime* b = earlier.count(t.tid) ? earlier[t.tid] : nullptr;
+    rows.push_back({&t, (t.on_cpu_ns - (b ? b->on_cpu_ns : 0)) / 1e6, (t.wait_ns - (b ? b->wait_ns : 0)) / 1e6});
+  }
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.cpu_ms > b.cpu_ms; });
+  std::fprintf(out, "  core threads (schedstat, this phase; the rest of a thread's time it was blocked: fsync, idle):\n");
+  for (size_t i = 0; i < rows.size() && i < 6 && rows[i].cpu_ms >= 10; ++i)
+    std::fprintf(out, "    tid %-7d %-16s on a CPU %7.0f ms (%3.0f %%), waiting for a CPU %7.0f ms (%3.0f %%)\n", rows[i].t->tid,
+                 rows[i].t->comm.c_str(), rows[i].cpu_ms, rows[i].cpu_ms / (seconds * 10), rows[i].wait_ms,
+                 rows[i].wait_ms / (seconds * 10));
 }
 
 }  // namespace yibao::load

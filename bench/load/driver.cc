@@ -30,7 +30,9 @@ int Driver::run() {
   std::string error;
   v1::GetStatsReply before, after;
   const bool have_before = o_.core_stats && get_stats(&before, &error);
+  const std::vector<ThreadTime> threads_before = o_.core_pid > 0 ? read_thread_times(o_.core_pid) : std::vector<ThreadTime>();
   timed_phase();
+  const std::vector<ThreadTime> threads_after = o_.core_pid > 0 ? read_thread_times(o_.core_pid) : std::vector<ThreadTime>();
   acks_.close();
 
   RunSummary s;
@@ -51,6 +53,7 @@ int Driver::run() {
   s.failures = failures_;
   print_report(out_, s, rec_.snapshot());
   if (have_before && get_stats(&after, &error)) print_core_stats(out_, before, after, s.elapsed_s);
+  print_thread_times(out_, threads_before, threads_after, s.elapsed_s);
   if (acks_.lines() > 0 || !o_.acked_file.empty())
     std::fprintf(out_, "acked file %s: %llu lines appended\n", o_.acked_file.c_str(),
                  static_cast<unsigned long long>(acks_.lines()));

@@ -43,7 +43,7 @@ uint64_t Driver::unit_ok_count() const {
 int Driver::prepare() {
   int64_t want = o_.prepare;
   if (want == 0) {
-    want = o_.max ? static_cast<int64_t>(std::clamp(o_.duration_s * 12000.0, 20000.0, 240000.0))
+    want = o_.max ? static_cast<int64_t>(std::clamp(o_.duration_s * 3000.0, 10000.0, 240000.0))
                   : static_cast<int64_t>(std::ceil(o_.rate * o_.duration_s * 1.05)) + 64;
   }
   std::fprintf(out_, "preparing %lld outpatient visits (2201 → 2203 → 2204 → 2206, untimed)%s\n",

@@ -8,7 +8,10 @@
 # and prints throughputs, the Settle/Echo ratio and p50/p99 at 70 % (medians over REPEAT runs).
 # Targets: Settle/Echo ≥ 0.5; ≥ 10,000 durable settlements/s; p99 ≤ 10 ms at 70 %.
 # Usage: bench/load/e2e_bench.sh BUILD_DIR   (env: REPEAT=1 DURATION=10 SEED=7 FACILITIES=200
-#        CHANNELS=4, EXTRA="more yibao-load flags")
+#        CHANNELS=4 PREPARE=30000 (visits prepared for settle --max), EXTRA="more yibao-load flags")
+# Each phase's report ends with the core's view (Admin.GetStats: commit batches, commit time,
+# server latency) and its busiest threads' time on a CPU and waiting for one (--core-pid):
+# where the time goes when the figures fall short.
 # Exit: 0 when every phase completed (targets are reported, not enforced), else non-zero.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,7 +31,8 @@ trap cleanup_core EXIT
 start_core "$build" city "$seed"
 echo "yibao-core pid $CORE_PID on 127.0.0.1:$CORE_PORT, ledger $CORE_DIR/ledger.db; machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 common=(--core "127.0.0.1:$CORE_PORT" --population city --seed "$seed" --admin-token "$CORE_DIR/ledger.db.admin-token"
-        --facilities "$facilities" --channels "$channels" --duration "$duration" ${EXTRA:-})
+        --facilities "$facilities" --channels "$channels" --duration "$duration" --core-pid "$CORE_PID"
+        --progress 0 ${EXTRA:-})
 
 # phase NAME ARGS...: runs yibao-load, shows its report, leaves its RESULT line in $result.
 phase() {
@@ -39,6 +43,7 @@ phase() {
   local out
   out=$("$load" "${common[@]}" "$@" 2>&1) || { echo "$out"; echo "phase '$name' failed" >&2; exit 1; }
   echo "$out"
+  echo "  (load average after the phase: $(cut -d' ' -f1-3 /proc/loadavg))"
   result=$(printf '%s\n' "$out" | grep '^RESULT ' | tail -1)
   [ -n "$result" ] || { echo "phase '$name' printed no RESULT line" >&2; exit 1; }
 }
@@ -49,7 +54,7 @@ echo_tp=() settle_tp=() visit_tp=() ratio=() p50=() p99=() rate70=() acked70=()
 for r in $(seq 1 "$repeat"); do
   phase "echo --max (run $r)" --mix echo --max
   echo_tp+=("$(result_field "$result" throughput)")
-  phase "settle --max (run $r)" --mix settle --max --load-seed "$r"
+  phase "settle --max (run $r)" --mix settle --max --prepare "${PREPARE:-30000}" --load-seed "$r"
   settle_tp+=("$(result_field "$result" throughput)")
   phase "visit --max (run $r)" --mix visit --max --load-seed "$((100 + r))"
   visit_tp+=("$(result_field "$result" throughput)")

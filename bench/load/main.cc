@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
                  "units in flight at most (default: --max settle 512, visit 128, echo 256; --rate 100000)");
   app.add_option("--prepare", o.prepare,
                  "settle mix: visits to prepare (default rate x duration + 5 %; --max: a fixed pool of "
-                 "12,000 x duration within [20,000, 240,000])");
+                 "3,000 x duration within [10,000, 240,000]; size it to max rate x duration for a fast core)");
   app.add_option("--retries", o.retries, "retries of UNAVAILABLE / DEADLINE_EXCEEDED with the same msgid")
       ->capture_default_str();
   app.add_option("--retry-backoff-ms", o.retry_backoff_ms, "first retry's wait, doubling up to 1 s")->capture_default_str();
@@ -56,6 +56,8 @@ int main(int argc, char** argv) {
   app.add_option("--tls-client-cert", o.tls.client_cert_file, "PEM client certificate (mutual TLS)");
   app.add_option("--tls-client-key", o.tls.client_key_file, "PEM client key (mutual TLS)");
   app.add_option("--tls-server-name", o.tls.server_name_override, "name to check the core's certificate against");
+  app.add_option("--core-pid", o.core_pid,
+                 "pid of the core when it runs on this machine: report its threads' time on a CPU and waiting for one");
   bool no_core_stats = false;
   app.add_flag("--no-core-stats", no_core_stats, "do not print the core's own view (Admin.GetStats) of the run");
   try {

@@ -31,7 +31,8 @@ struct LoadOptions {
   std::string presets_file;         // presets YAML (default models/data/presets.yaml)
   int channels = 4;                 // HTTP/2 connections
   int in_flight = 0;                // units in flight at most; 0 = the mix's default
-  int64_t prepare = 0;              // settle: visits to prepare; 0 = rate × duration (+5 %), or a fixed pool for --max
+  int64_t prepare = 0;              // settle: visits to prepare; 0 = rate × duration (+5 %),
+                                    // or for --max a fixed pool of 3,000 × duration
   int retries = 2;                  // retries of UNAVAILABLE / DEADLINE_EXCEEDED, same msgid
   int retry_backoff_ms = 50;        // first retry's wait (doubling, ≤ 1 s)
   int deadline_ms = 10000;          // per-attempt deadline of queries and uploads
@@ -42,6 +43,7 @@ struct LoadOptions {
   int connect_timeout_s = 10;       // to reach the core at start
   client::TlsOptions tls;
   bool core_stats = true;           // print the core's own view of the run (Admin.GetStats)
+  int core_pid = 0;                 // the core's pid on this machine: print its threads' CPU time
 
   // Empty if valid, else one sentence.
   std::string validate() const;
