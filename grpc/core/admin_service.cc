@@ -44,7 +44,7 @@ grpc::ServerUnaryReactor* AdminService::on_writer(grpc::CallbackServerContext* c
                                                   const char* name, std::function<Status(Ledger&)> fn) {
   const auto t0 = Steady::now();
   Status st = authorize(ctx);
-  if (st.ok()) st = validate_request(req, nullptr, "");
+  if (st.ok()) st = validate_request(req, nullptr, "", kAdminBounds);
   if (!st.ok()) return finish_now(ctx, st, name, t0);
   auto* reactor = ctx->DefaultReactor();
   auto outcome = std::make_shared<Status>();

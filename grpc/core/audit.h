@@ -1,8 +1,8 @@
-// Ledger audits the drill verdict and the tests rely on (DOMAIN.md §7.4):
+// Ledger audit for the tests and, later, the drill verdict (DOMAIN.md §7.4):
 //   D7 — every stored accumulator equals its opening value plus the deltas of the settlements
-//        and cancellations recorded for that (person, scheme, care year) (I8 over the journal);
-//   D2 — no visit has two live settlements.
-// They read the ledger only. Writer thread (or a ledger no server is using).
+//        and cancellations recorded for that (person, scheme, care year) (I8 over the journal).
+// (D1/D2 are checked over the wire by tests/e2e/crash_test.cc.) Reads the ledger only; writer
+// thread, or a ledger no server is using.
 #pragma once
 
 #include <string>

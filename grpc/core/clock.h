@@ -3,8 +3,8 @@
 // reads it here, never the envelope's inf_time.
 //
 // Mode kWall reads the system clock as China standard time (UTC+8). The admin-set clock
-// (`--clock admin`, Admin.SetClock) belongs to the core-operations work and is not built yet:
-// the mode exists so that work slots in here, and `yibao-core --clock admin` says it is absent.
+// (`--clock admin`, Admin.SetClock) belongs to the core-operations work and is not built yet
+// (yibao-core has no --clock flag): it slots in here as a second mode.
 // Thread-safe.
 #pragma once
 

@@ -23,7 +23,9 @@ int main(int argc, char** argv) {
   app.add_option("--admin-token", o.admin_token_file,
                  "file holding the Admin bearer token (default: <ledger>.admin-token, created mode 0600 if absent)");
   app.add_flag("--allow-plaintext", o.allow_plaintext, "allow listening beyond loopback without TLS");
-  app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error")->capture_default_str();
+  app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

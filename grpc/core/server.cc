@@ -19,6 +19,7 @@
 #include "grpc/core/admin_service.h"
 #include "grpc/core/dispatch.h"
 #include "grpc/core/settlement_service.h"
+#include "grpc/core/validate.h"
 #include "models/catalog_yaml.h"
 #include "models/policy_yaml.h"
 #include "models/population_yaml.h"
@@ -206,7 +207,11 @@ int RunServer(const ServerOptions& o) {
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(o.listen, grpc::InsecureServerCredentials(), &port);
-  builder.SetMaxReceiveMessageSize(1 << 20);
+  // Admin batches may reach 8 MiB (validate.h bounds each service below this).
+  builder.SetMaxReceiveMessageSize(static_cast<int>(kAdminBounds.max_payload_bytes + (64 << 10)));
+  // Linux would let a second core bind the same port (SO_REUSEPORT) and share its traffic:
+  // a port in use must be a start-up error instead.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.RegisterService(&settlement);
   builder.RegisterService(&admin);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
@@ -216,7 +221,7 @@ int RunServer(const ServerOptions& o) {
   std::printf("yibao-core listening on %s:%d ledger=%s population=%s admin-token=%s\n", host.c_str(), port,
               ledger->describe().c_str(),
               o.population.empty() ? "none" : (o.population + " seed " + std::to_string(o.seed)).c_str(),
-              o.admin_token_file.empty() ? (o.ledger == "memory" ? "(memory: not written)" : (o.ledger + ".admin-token").c_str())
+              o.admin_token_file.empty() ? (o.ledger == "memory" ? "none (memory ledger: pass --admin-token FILE to use Admin)" : (o.ledger + ".admin-token").c_str())
                                          : o.admin_token_file.c_str());
   std::fflush(stdout);
 

@@ -32,15 +32,17 @@ bool alnum(std::string_view s) {
   return true;
 }
 
-Status check_string(std::string_view v, const std::string& path) {
-  if (v.size() > kMaxString) return bad(path + " is longer than " + std::to_string(kMaxString) + " bytes", path);
+Status check_string(std::string_view v, const std::string& path, bool document) {
+  const size_t limit = document ? kMaxDocument : kMaxString;
+  if (v.size() > limit) return bad(path + " is longer than " + std::to_string(limit) + " bytes", path);
   for (unsigned char c : v)
-    if (c < 0x20 || c == 0x7f) return bad(path + " contains a control character", path);
+    if ((c < 0x20 && !(document && (c == '\n' || c == '\r' || c == '\t'))) || c == 0x7f)
+      return bad(path + " contains a control character", path);
   return Status::Ok();
 }
 
 // Walks every set field of `m`; `prefix` names the path for yb-field ("feedetail[3].cnt").
-Status check_bounds(const Message& m, const std::string& prefix) {
+Status check_bounds(const Message& m, const std::string& prefix, const Bounds& bounds) {
   const Reflection* r = m.GetReflection();
   std::vector<const FieldDescriptor*> fields;
   r->ListFields(m, &fields);
@@ -48,16 +50,16 @@ Status check_bounds(const Message& m, const std::string& prefix) {
     const std::string name = prefix.empty() ? f->name() : prefix + "." + f->name();
     if (f->is_repeated()) {
       const int n = r->FieldSize(m, f);
-      const int limit = f->name() == "feedetail" ? kMaxFeeLines : kMaxRepeated;
+      const int limit = f->name() == "feedetail" ? kMaxFeeLines : bounds.max_repeated;
       if (n > limit)
         return bad(name + " has " + std::to_string(n) + " elements, more than " + std::to_string(limit), name);
       for (int i = 0; i < n; ++i) {
         const std::string item = name + "[" + std::to_string(i) + "]";
         switch (f->cpp_type()) {
           case FieldDescriptor::CPPTYPE_STRING:
-            if (f->type() == FieldDescriptor::TYPE_STRING) YB_RETURN_IF_ERROR(check_string(r->GetRepeatedString(m, f, i), item));
+            if (f->type() == FieldDescriptor::TYPE_STRING) YB_RETURN_IF_ERROR(check_string(r->GetRepeatedString(m, f, i), item, false));
             break;
-          case FieldDescriptor::CPPTYPE_MESSAGE: YB_RETURN_IF_ERROR(check_bounds(r->GetRepeatedMessage(m, f, i), item)); break;
+          case FieldDescriptor::CPPTYPE_MESSAGE: YB_RETURN_IF_ERROR(check_bounds(r->GetRepeatedMessage(m, f, i), item, bounds)); break;
           case FieldDescriptor::CPPTYPE_INT64:
             if (r->GetRepeatedInt64(m, f, i) < 0) return bad(item + " is negative", item);
             break;
@@ -71,9 +73,9 @@ Status check_bounds(const Message& m, const std::string& prefix) {
     }
     switch (f->cpp_type()) {
       case FieldDescriptor::CPPTYPE_STRING:
-        if (f->type() == FieldDescriptor::TYPE_STRING) YB_RETURN_IF_ERROR(check_string(r->GetString(m, f), name));
+        if (f->type() == FieldDescriptor::TYPE_STRING) YB_RETURN_IF_ERROR(check_string(r->GetString(m, f), name, f->name() == "yaml"));
         break;
-      case FieldDescriptor::CPPTYPE_MESSAGE: YB_RETURN_IF_ERROR(check_bounds(r->GetMessage(m, f), name)); break;
+      case FieldDescriptor::CPPTYPE_MESSAGE: YB_RETURN_IF_ERROR(check_bounds(r->GetMessage(m, f), name, bounds)); break;
       case FieldDescriptor::CPPTYPE_INT64:
         if (r->GetInt64(m, f) < 0) return bad(name + " is negative", name);
         break;
@@ -88,9 +90,10 @@ Status check_bounds(const Message& m, const std::string& prefix) {
 
 }  // namespace
 
-Status validate_request(const Message& req, const yibao::settlement::v1::RequestHeader* h, std::string_view infno) {
-  if (req.ByteSizeLong() > kMaxPayloadBytes)
-    return bad("request is larger than " + std::to_string(kMaxPayloadBytes / 1024) + " KiB", "");
+Status validate_request(const Message& req, const yibao::settlement::v1::RequestHeader* h, std::string_view infno,
+                        const Bounds& bounds) {
+  if (req.ByteSizeLong() > bounds.max_payload_bytes)
+    return bad("request is larger than " + std::to_string(bounds.max_payload_bytes / 1024) + " KiB", "");
   if (!infno.empty()) {
     if (h == nullptr) return bad("request has no header", "header");
     const std::string& code = h->infno();
@@ -104,7 +107,7 @@ Status validate_request(const Message& req, const yibao::settlement::v1::Request
       return bad("msgid must be fixmedins_code(12) + yyyyMMddHHmmss(14) + sequence(4)", "header.msgid");
     if (h->opter().empty()) return bad("opter is required", "header.opter");
   }
-  return check_bounds(req, "");
+  return check_bounds(req, "", bounds);
 }
 
 std::string payload_hash(const Message& req) {

@@ -50,7 +50,7 @@ check_only_in(models "[<\"]Eigen/" "^capacity")
 check_only_in(models "boost/histogram" "^histogram\\.h$")
 
 check_room(grpc/convert FORBID "[<\"]grpc/core/" "[<\"]grpc/client/" "[<\"]sim/" "simgrid" "sqlite3" "libpq" "pqxx")
-check_room(grpc/client FORBID "[<\"]grpc/core/" "[<\"]grpc/convert/" "[<\"]sim/" "simgrid" "sqlite3" "libpq" "pqxx")
+check_room(grpc/client FORBID "[<\"]grpc/core/" "[<\"]grpc/convert/" "[<\"]models/" "[<\"]sim/" "simgrid" "sqlite3" "libpq" "pqxx")
 check_room(grpc/core FORBID "[<\"]sim/" "simgrid" "[<\"]grpc/client/" "boost/graph")
 check_room(sim FORBID "[<\"]grpc/core/" "sqlite3" "libpq" "pqxx")
 

@@ -60,6 +60,8 @@ class VisitsTest : public ::testing::TestWithParam<std::string> {
     for (const std::string& m : core::accumulator_mismatches(**ledger, state)) ADD_FAILURE() << "D7: " << m;
   }
 
+  int32_t stats_year() const { return pop_->year(); }
+
   // A facility of the given kind and a session signed in there.
   std::unique_ptr<Session> session_at(Level kind, int nth = 0) {
     for (uint32_t j = 0; j < pop_->facility_count(); ++j) {
@@ -583,6 +585,70 @@ TEST_P(VisitsTest, ReconciliationBalancesAndReportsMismatches) {
     EXPECT_FALSE(row.msgid().empty());
   }
   EXPECT_EQ(ids.size(), 3u);
+}
+
+TEST_P(VisitsTest, AdminLoadsPoliciesAndUpsertsPersons) {
+  // The shipped policy file, sent as text: the identical set again is accepted.
+  v1::LoadPolicyRequest lp;
+  lp.set_yaml(read_file(std::string(YB_MODELS_DATA_DIR) + "/policy_default.yaml"));
+  lp.set_source_name("policy_default.yaml");
+  v1::LoadPolicyReply loaded;
+  auto r = pool_->call_sync(&client::AdminAsync::LoadPolicy, lp, &loaded);
+  ASSERT_TRUE(r.ok()) << r.status.error_message();
+  EXPECT_FALSE(loaded.policy_id().empty());
+  // A broken file is refused with file:line.
+  lp.set_yaml("id: broken\nversion: 1\neffective_from: 2019-01-01\nno_such_key: 3\n");
+  lp.set_source_name("broken.yaml");
+  r = pool_->call_sync(&client::AdminAsync::LoadPolicy, lp, &loaded);
+  EXPECT_EQ(r.code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(r.status.error_message().find("broken.yaml:4"), std::string::npos) << r.status.error_message();
+
+  // A person created through Admin, with an opening balance and accumulators (a core going live
+  // mid-year), settles like a generated one.
+  v1::UpsertPersonsRequest up;
+  v1::Person* np = up.add_persons();
+  np->set_psn_no("ADMIN000000000000001");
+  np->set_psn_name("Admin Person");
+  np->set_brdy("1980-05-01");
+  np->set_insutype("310");
+  np->set_psn_type("1101");
+  np->set_balc(50000);
+  np->set_opening_year(stats_year());
+  np->set_opening_pool_paid_total(123400);
+  v1::UpsertReply done;
+  r = pool_->call_sync(&client::AdminAsync::UpsertPersons, up, &done);
+  ASSERT_TRUE(r.ok()) << r.status.error_message();
+  EXPECT_EQ(done.created(), 1);
+  auto s = session_at(Level::kLevel1, 4);
+  ASSERT_TRUE(s);
+  v1::GetAccumulatorsRequest acc;
+  *acc.mutable_header() = s->header("5206");
+  acc.set_psn_no("ADMIN000000000000001");
+  v1::GetAccumulatorsReply a;
+  r = s->call(&S::GetAccumulators, acc, &a);
+  ASSERT_TRUE(r.ok()) << r.status.error_message();
+  EXPECT_EQ(a.pool_paid_total(), 123400);
+  models::Person admin_person;
+  admin_person.psn_no = "ADMIN000000000000001";
+  v1::SettleRequest st = ready_to_settle(*s, admin_person, "adm");
+  st.set_acct_used_flag(0);
+  v1::SettleReply settled;
+  r = s->call(&S::Settle, st, &settled);
+  ASSERT_TRUE(r.ok()) << r.status.error_message();
+  // An update changes enrolment and flags, never the balance.
+  np->set_balc(999999);
+  np->set_psn_insu_stas("4");
+  r = pool_->call_sync(&client::AdminAsync::UpsertPersons, up, &done);
+  ASSERT_TRUE(r.ok()) << r.status.error_message();
+  EXPECT_EQ(done.updated(), 1);
+  v1::GetPersonRequest q;
+  *q.mutable_header() = s->header("1101");
+  q.set_mdtrt_cert_type("01");
+  q.set_mdtrt_cert_no("ADMIN000000000000001");
+  v1::GetPersonReply who;
+  ASSERT_TRUE(s->call(&S::GetPerson, q, &who).ok());
+  EXPECT_EQ(who.insuinfo(0).balc(), 50000);
+  EXPECT_EQ(who.insuinfo(0).psn_insu_stas(), "4");
 }
 
 TEST_P(VisitsTest, AdminNeedsItsToken) {
