@@ -13,7 +13,8 @@ namespace v1 = settlement::v1;
 std::optional<models::Histogram> histogram_delta(const v1::Histogram& before, const v1::Histogram& after) {
   if (after.bins() == 0) return std::nullopt;
   const bool empty_before = before.bins() == 0;
-  if (!empty_before && (before.lo_us() != after.lo_us() || before.hi_us() != after.hi_us() || before.bins() != after.bins()))
+  if (!empty_before &&
+      (before.lo_us() != after.lo_us() || before.hi_us() != after.hi_us() || before.bins() != after.bins()))
     return std::nullopt;
   std::map<uint32_t, int64_t> counts;
   for (const auto& b : after.counts()) counts[b.index()] += static_cast<int64_t>(b.count());
@@ -104,11 +105,12 @@ void print_thread_times(std::FILE* out, const std::vector<ThreadTime>& before, c
     rows.push_back({&t, (t.on_cpu_ns - (b ? b->on_cpu_ns : 0)) / 1e6, (t.wait_ns - (b ? b->wait_ns : 0)) / 1e6});
   }
   std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.cpu_ms > b.cpu_ms; });
-  std::fprintf(out, "  core threads (schedstat, this phase; the rest of a thread's time it was blocked: fsync, idle):\n");
+  std::fprintf(out,
+               "  core threads (schedstat, this phase; the rest of a thread's time it was blocked: fsync, idle):\n");
   for (size_t i = 0; i < rows.size() && i < 6 && rows[i].cpu_ms >= 10; ++i)
-    std::fprintf(out, "    tid %-7d %-16s on a CPU %7.0f ms (%3.0f %%), waiting for a CPU %7.0f ms (%3.0f %%)\n", rows[i].t->tid,
-                 rows[i].t->comm.c_str(), rows[i].cpu_ms, rows[i].cpu_ms / (seconds * 10), rows[i].wait_ms,
-                 rows[i].wait_ms / (seconds * 10));
+    std::fprintf(out, "    tid %-7d %-16s on a CPU %7.0f ms (%3.0f %%), waiting for a CPU %7.0f ms (%3.0f %%)\n",
+                 rows[i].t->tid, rows[i].t->comm.c_str(), rows[i].cpu_ms, rows[i].cpu_ms / (seconds * 10),
+                 rows[i].wait_ms, rows[i].wait_ms / (seconds * 10));
 }
 
 }  // namespace yibao::load

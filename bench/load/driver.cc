@@ -30,9 +30,11 @@ int Driver::run() {
   std::string error;
   v1::GetStatsReply before, after;
   const bool have_before = o_.core_stats && get_stats(&before, &error);
-  const std::vector<ThreadTime> threads_before = o_.core_pid > 0 ? read_thread_times(o_.core_pid) : std::vector<ThreadTime>();
+  const std::vector<ThreadTime> threads_before =
+      o_.core_pid > 0 ? read_thread_times(o_.core_pid) : std::vector<ThreadTime>();
   timed_phase();
-  const std::vector<ThreadTime> threads_after = o_.core_pid > 0 ? read_thread_times(o_.core_pid) : std::vector<ThreadTime>();
+  const std::vector<ThreadTime> threads_after =
+      o_.core_pid > 0 ? read_thread_times(o_.core_pid) : std::vector<ThreadTime>();
   acks_.close();
 
   RunSummary s;
@@ -85,12 +87,13 @@ int Driver::connect() {
     return fail("cannot reach the core at " + o_.core + " within " + std::to_string(o_.connect_timeout_s) + " s");
   std::string error;
   if (!get_stats(&stats_at_start_, &error))
-    return fail("Admin.GetStats failed (" + error + ")" +
-                (o_.admin_token_file.empty() ? "; pass --admin-token FILE (the core writes <ledger>.admin-token)" : ""));
+    return fail(
+        "Admin.GetStats failed (" + error + ")" +
+        (o_.admin_token_file.empty() ? "; pass --admin-token FILE (the core writes <ledger>.admin-token)" : ""));
   const auto& s = stats_at_start_;
   if (s.population_preset() != o_.population || s.population_seed() != o_.seed)
-    return fail("the core holds population '" + s.population_preset() + "' seed " + std::to_string(s.population_seed()) +
-                ", not '" + o_.population + "' seed " + std::to_string(o_.seed));
+    return fail("the core holds population '" + s.population_preset() + "' seed " +
+                std::to_string(s.population_seed()) + ", not '" + o_.population + "' seed " + std::to_string(o_.seed));
   if (s.population_year() == 0) return fail("the core reports no population year (population_year = 0)");
   client::RetryPolicy rp;
   rp.max_retries = o_.retries;
@@ -112,8 +115,7 @@ int Driver::connect() {
     std::snprintf(mode, sizeof mode, "--rate %g/s (%s)", o_.rate, o_.poisson ? "Poisson" : "constant spacing");
   }
   std::fprintf(out_, "yibao-load: mix=%s %s core=%s (%s) population=%s seed=%llu year=%d channels=%d\n",
-               mix_name(o_.mix), mode,
-               o_.core.c_str(), s.ledger().c_str(), o_.population.c_str(),
+               mix_name(o_.mix), mode, o_.core.c_str(), s.ledger().c_str(), o_.population.c_str(),
                static_cast<unsigned long long>(o_.seed), s.population_year(), o_.channels);
   return 0;
 }

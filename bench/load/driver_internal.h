@@ -46,8 +46,12 @@ class Driver {
   int prepare();
   void timed_phase();
   bool launch(Clock::time_point intended);
+  // The in-flight window: acquire() takes a slot (waits while the window is full), release()
+  // gives one back from a completion callback, drain() waits until none is in flight.
   void acquire();
   void release(const std::string& failure);
+  void drain();
+  int64_t refill_at() const;
   void progress_loop(Clock::time_point t0);
   bool get_stats(v1::GetStatsReply* rep, std::string* error);
   uint64_t unit_ok_count() const;
@@ -55,7 +59,6 @@ class Driver {
   const LoadOptions& o_;
   std::FILE* out_;
   std::FILE* err_;
-  std::unique_ptr<client::ClientPool> pool_;
   v1::GetStatsReply stats_at_start_;
   std::optional<models::Population> pop_;
   std::vector<LoadFacility> facilities_;
@@ -82,6 +85,7 @@ class Driver {
   uint64_t units_failed_ = 0;
   std::map<std::string, uint64_t> failures_;
   Clock::time_point last_done_{};
+  bool sender_waiting_ = false;
   bool stop_progress_ = false;
   std::condition_variable progress_cv_;  // wakes the progress thread at the end
 
@@ -90,6 +94,10 @@ class Driver {
   bool pool_exhausted_ = false;
   Clock::time_point t0_{};
   Clock::time_point send_end_{};
+
+  // Last member, so destroyed first: its destructor waits for calls in flight, whose callbacks
+  // use the recorders, the ack log, the facilities and the counters above.
+  std::unique_ptr<client::ClientPool> pool_;
 };
 
 }  // namespace yibao::load::detail

@@ -10,13 +10,29 @@ namespace yibao::load::detail {
 
 constexpr double kSaleShare = 1.0 / 3;
 
+int64_t Driver::refill_at() const { return window_ - std::max(1, window_ / 4); }
+
 void Driver::acquire() {
   std::unique_lock lock(mu_);
-  cv_.wait(lock, [&] { return in_flight_ < window_; });
+  if (in_flight_ >= window_) {
+    // A full window refills in bursts of a quarter: one wake-up per window/4 replies, not one
+    // per reply (the sender and the callbacks share the machine with the core).
+    sender_waiting_ = true;
+    cv_.wait(lock, [&] { return in_flight_ <= refill_at(); });
+    sender_waiting_ = false;
+  }
   ++in_flight_;
 }
 
+void Driver::drain() {
+  std::unique_lock lock(mu_);
+  sender_waiting_ = true;
+  cv_.wait(lock, [&] { return in_flight_ == 0; });
+  sender_waiting_ = false;
+}
+
 void Driver::release(const std::string& failure) {
+  bool wake = false;
   {
     std::lock_guard lock(mu_);
     --in_flight_;
@@ -27,8 +43,9 @@ void Driver::release(const std::string& failure) {
       ++units_failed_;
       ++failures_[failure];
     }
+    wake = sender_waiting_ && (in_flight_ <= refill_at() || in_flight_ == 0);
   }
-  cv_.notify_one();
+  if (wake) cv_.notify_one();
 }
 
 uint64_t Driver::unit_ok_count() const {
@@ -47,11 +64,13 @@ int Driver::prepare() {
                   : static_cast<int64_t>(std::ceil(o_.rate * o_.duration_s * 1.05)) + 64;
   }
   std::fprintf(out_, "preparing %lld outpatient visits (2201 → 2203 → 2204 → 2206, untimed)%s\n",
-               static_cast<long long>(want), o_.max ? ": a fixed pool for --max; the run stops early if it runs out" : "");
+               static_cast<long long>(want),
+               o_.max ? ": a fixed pool for --max; the run stops early if it runs out" : "");
   std::fflush(out_);
   const auto t0 = Clock::now();
   window_ = 256;
-  auto next_progress = t0 + std::chrono::duration_cast<Clock::duration>(Seconds(o_.progress_s > 0 ? o_.progress_s : 1e9));
+  auto next_progress =
+      t0 + std::chrono::duration_cast<Clock::duration>(Seconds(o_.progress_s > 0 ? o_.progress_s : 1e9));
   std::mutex prepared_mu;
   prepared_.reserve(static_cast<size_t>(want));
   int64_t no_person = 0;
@@ -77,15 +96,13 @@ int Driver::prepare() {
         std::lock_guard lock(mu_);
         ok = units_ok_;
       }
-      std::fprintf(out_, "  prepared %llu of %lld\n", static_cast<unsigned long long>(ok), static_cast<long long>(want));
+      std::fprintf(out_, "  prepared %llu of %lld\n", static_cast<unsigned long long>(ok),
+                   static_cast<long long>(want));
       std::fflush(out_);
       next_progress += std::chrono::duration_cast<Clock::duration>(Seconds(o_.progress_s));
     }
   }
-  {
-    std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return in_flight_ == 0; });
-  }
+  drain();
   std::fprintf(out_, "prepared %zu visits in %.1f s (%.0f visits/s)", prepared_.size(), secs(Clock::now() - t0),
                static_cast<double>(prepared_.size()) / std::max(secs(Clock::now() - t0), 1e-3));
   if (units_failed_ > 0 || no_person > 0) {
@@ -105,9 +122,7 @@ int Driver::prepare() {
 bool Driver::launch(Clock::time_point intended) {
   auto done = [this](const std::string& failure) { release(failure); };
   switch (o_.mix) {
-    case Mix::kEcho:
-      start_echo(&ctx_, intended, std::move(done));
-      return true;
+    case Mix::kEcho: start_echo(&ctx_, intended, std::move(done)); return true;
     case Mix::kSettle:
       if (next_prepared_ >= prepared_.size()) return false;
       start_settle(&ctx_, prepared_[next_prepared_++], intended, std::move(done));
@@ -141,11 +156,16 @@ void Driver::progress_loop(Clock::time_point t0) {
   std::unique_lock lock(mu_);
   while (!progress_cv_.wait_until(lock, next, [&] { return stop_progress_; })) {
     const uint64_t ok = unit_ok_count();
-    std::fprintf(out_, "  [%6.1f s] sent %llu, acknowledged %llu, failed %llu, in flight %lld; last %.0f s: %.0f/s\n",
-                 secs(next - t0), static_cast<unsigned long long>(units_sent_), static_cast<unsigned long long>(ok),
-                 static_cast<unsigned long long>(units_failed_), static_cast<long long>(in_flight_), o_.progress_s,
+    const uint64_t sent = units_sent_, failed = units_failed_;
+    const int64_t in_flight = in_flight_;
+    // Print without the lock: completion callbacks take it to release their unit.
+    lock.unlock();
+    std::fprintf(out_, "  [%6.1f s] sent %llu, acknowledged %llu, failed %llu, in flight %lld; last %g s: %.0f/s\n",
+                 secs(next - t0), static_cast<unsigned long long>(sent), static_cast<unsigned long long>(ok),
+                 static_cast<unsigned long long>(failed), static_cast<long long>(in_flight), o_.progress_s,
                  static_cast<double>(ok - last_ok) / o_.progress_s);
     std::fflush(out_);
+    lock.lock();
     last_ok = ok;
     next += step;
   }
@@ -196,10 +216,11 @@ void Driver::timed_phase() {
     }
   }
   send_end_ = Clock::now();
-  std::unique_lock lock(mu_);
-  cv_.wait(lock, [&] { return in_flight_ == 0; });
-  stop_progress_ = true;
-  lock.unlock();
+  drain();
+  {
+    std::lock_guard lock(mu_);
+    stop_progress_ = true;
+  }
   progress_cv_.notify_all();
   progress.join();
 }

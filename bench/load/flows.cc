@@ -37,13 +37,9 @@ v1::RequestHeader make_header(LoadFacility& f, const char* infno, const std::str
 
 namespace {
 
-std::string failure_of(Op op, const CallResult& r) {
-  return std::string(op_name(op)) + ":" + Recorder::failure_key(r);
-}
+std::string failure_of(Op op, const CallResult& r) { return std::string(op_name(op)) + ":" + Recorder::failure_key(r); }
 
-double us_since(Clock::time_point t0) {
-  return std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
-}
+double us_since(Clock::time_point t0) { return std::chrono::duration<double, std::micro>(Clock::now() - t0).count(); }
 
 // Sends one Settlement call recorded under `op`; `next(result, reply)` runs on completion.
 template <class Req, class Rep, class Next>
@@ -67,8 +63,8 @@ struct OutpatientRun : std::enable_shared_from_this<OutpatientRun> {
   FeePlan plan;
   Clock::time_point start;
   bool timed = false;
-  UnitDone done;           // timed
-  PreparedDone prepared;   // preparation
+  UnitDone done;          // timed
+  PreparedDone prepared;  // preparation
   PreparedVisit pv;
 
   void finish(const std::string& failure) {
@@ -293,8 +289,8 @@ void start_settle(const FlowContext* c, const PreparedVisit& v, Clock::time_poin
   q.set_psn_cash_pay(v.psn_cash_pay);
   std::string msgid = q.header().msgid();
   send(c, Op::k2207, &SettlementAsync::Settle, std::move(q), intended, true,
-       [c, code = &v.facility->code, msgid = std::move(msgid), done = std::move(done)](
-           CallResult&& r, v1::SettleReply&& rep) {
+       [c, code = &v.facility->code, msgid = std::move(msgid), done = std::move(done)](CallResult&& r,
+                                                                                       v1::SettleReply&& rep) {
          if (!r.ok()) return done(failure_of(Op::k2207, r));
          c->acks->add(msgid, *code, rep.setlinfo());
          done({});

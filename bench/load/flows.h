@@ -33,7 +33,7 @@ using client::Clock;
 struct FlowContext {
   client::ClientPool* pool = nullptr;
   Recorder* rec = nullptr;
-  AckLog* acks = nullptr;   // may be disabled
+  AckLog* acks = nullptr;  // may be disabled
   std::string opter = "load01";
   std::chrono::milliseconds deadline{10000};
   std::chrono::milliseconds settle_deadline{30000};

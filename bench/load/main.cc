@@ -1,7 +1,6 @@
 // yibao-load: the open-loop load generator's command line (flags -> LoadOptions -> run_load).
 // Exit codes: 0 a completed run, 1 a bad flag, an unreachable core or a population mismatch.
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <map>
 
@@ -26,7 +25,8 @@ int main(int argc, char** argv) {
   auto* max = app.add_flag("--max", o.max, "as fast as the in-flight window allows");
   rate->excludes(max);
   app.add_flag("--poisson", o.poisson, "Poisson arrivals at --rate (default: constant spacing)");
-  app.add_option("--mix", mix, "settle, visit or echo")->check(CLI::IsMember({"settle", "visit", "echo"}))
+  app.add_option("--mix", mix, "settle, visit or echo")
+      ->check(CLI::IsMember({"settle", "visit", "echo"}))
       ->capture_default_str();
   app.add_option("--facilities", o.facilities, "facilities to drive, spread over kinds")->capture_default_str();
   app.add_option("--admin-token", o.admin_token_file, "file with the Admin bearer token (<ledger>.admin-token)");
@@ -41,11 +41,13 @@ int main(int argc, char** argv) {
                  "3,000 x duration within [10,000, 240,000]; size it to max rate x duration for a fast core)");
   app.add_option("--retries", o.retries, "retries of UNAVAILABLE / DEADLINE_EXCEEDED with the same msgid")
       ->capture_default_str();
-  app.add_option("--retry-backoff-ms", o.retry_backoff_ms, "first retry's wait, doubling up to 1 s")->capture_default_str();
+  app.add_option("--retry-backoff-ms", o.retry_backoff_ms, "first retry's wait, doubling up to 1 s")
+      ->capture_default_str();
   app.add_option("--deadline-ms", o.deadline_ms, "per-attempt deadline of queries and uploads")->capture_default_str();
   app.add_option("--settle-deadline-ms", o.settle_deadline_ms, "per-attempt deadline of 2207 and 2102")
       ->capture_default_str();
-  app.add_option("--generated-items", o.generated_items, "generated catalog items the core holds (its --generated-items)")
+  app.add_option("--generated-items", o.generated_items,
+                 "generated catalog items the core holds (its --generated-items)")
       ->capture_default_str();
   app.add_option("--load-seed", o.load_seed, "seed of the loader's draws (persons, fee lines, arrivals)")
       ->capture_default_str();
@@ -68,7 +70,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "yibao-load: %s\n", e.what());
     return 1;
   }
-  static const std::map<std::string, Mix> kMixes{{"settle", Mix::kSettle}, {"visit", Mix::kVisit}, {"echo", Mix::kEcho}};
+  static const std::map<std::string, Mix> kMixes{
+      {"settle", Mix::kSettle}, {"visit", Mix::kVisit}, {"echo", Mix::kEcho}};
   o.mix = kMixes.at(mix);
   o.core_stats = !no_core_stats;
   return yibao::load::run_load(o, stdout, stderr);

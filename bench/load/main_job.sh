@@ -3,7 +3,7 @@
 # for ~30 s by yibao-load with whole visits (--mix visit) at a rate this 2-core machine sustains
 # comfortably; prints throughput and latency percentiles, stops the core with SIGTERM (expects
 # exit 0) and removes the temporary directory.
-# Usage: bench/load/main_job.sh BUILD_DIR   (env: RATE=150 visits+sales/s, DURATION=30, SEED=7)
+# Usage: bench/load/main_job.sh BUILD_DIR   (env: RATE=100 visits+sales/s (≈500 calls/s), DURATION=30, SEED=7)
 # Exit: non-zero if the core did not start or stop cleanly, yibao-load failed, or any unit failed.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -11,7 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 build=${1:?usage: main_job.sh BUILD_DIR}
 build=$(cd "$build" && pwd)
-rate=${RATE:-150}
+rate=${RATE:-100}
 duration=${DURATION:-30}
 seed=${SEED:-7}
 load="$build/bench/load/yibao-load"

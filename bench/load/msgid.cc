@@ -11,8 +11,7 @@ CivilTime china_now() {
 }
 
 MsgidSource::MsgidSource(std::string fixmedins_code)
-    : code_(std::move(fixmedins_code)),
-      last_(static_cast<uint64_t>(china_now().s) * kPerSecond + (kPerSecond - 1)) {}
+    : code_(std::move(fixmedins_code)), last_(static_cast<uint64_t>(china_now().s) * kPerSecond + (kPerSecond - 1)) {}
 
 std::string MsgidSource::next(CivilTime* stamp) {
   const uint64_t floor = static_cast<uint64_t>(china_now().s) * kPerSecond;

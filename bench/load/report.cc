@@ -27,8 +27,7 @@ void print_report(std::FILE* out, const RunSummary& s, const Snapshot& snap) {
                  s.pool_exhausted ? " — EXHAUSTED before the duration ended (the run stopped early)" : "");
   std::fprintf(out, "sent %llu %s, acknowledged %llu, failed %llu; late sends %llu (max %.1f ms behind)\n",
                static_cast<unsigned long long>(s.units_sent), unit, static_cast<unsigned long long>(s.units_ok),
-               static_cast<unsigned long long>(s.units_failed), static_cast<unsigned long long>(s.late),
-               s.max_late_ms);
+               static_cast<unsigned long long>(s.units_failed), static_cast<unsigned long long>(s.late), s.max_late_ms);
   if (!s.failures.empty()) {
     std::fprintf(out, "failed by reason:");
     for (const auto& [k, v] : s.failures) std::fprintf(out, " %s %llu", k.c_str(), static_cast<unsigned long long>(v));
@@ -39,7 +38,8 @@ void print_report(std::FILE* out, const RunSummary& s, const Snapshot& snap) {
   const double calls = static_cast<double>(snap.calls.ok) / secs;
   std::fprintf(out, "throughput %.1f %s/s acknowledged (%.1f calls/s)\n", tput, unit, calls);
   std::fprintf(out, "latency from the intended send time, ms (OK calls):\n");
-  std::fprintf(out, "  %-8s %10s %10s %8s %9s %9s %9s %9s\n", "code", "sent", "ok", "failed", "p50", "p95", "p99", "max");
+  std::fprintf(out, "  %-8s %10s %10s %8s %9s %9s %9s %9s\n", "code", "sent", "ok", "failed", "p50", "p95", "p99",
+               "max");
   for (size_t i = 0; i < kOps; ++i) {
     const Op op = static_cast<Op>(i);
     if (is_call(op)) row(out, std::string(op_name(op)), snap.ops[i]);

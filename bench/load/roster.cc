@@ -130,8 +130,7 @@ std::optional<FeePlanner> FeePlanner::create(uint32_t generated_items, std::stri
   return p;
 }
 
-void FeePlanner::add_drugs(models::Rng& rng, const std::vector<const models::Item*>& from, int n,
-                           FeePlan& plan) const {
+void FeePlanner::add_drugs(models::Rng& rng, const std::vector<const models::Item*>& from, int n, FeePlan& plan) const {
   std::vector<std::string> classes;
   for (int tries = 0; n > 0 && tries < 50; ++tries) {
     const models::Item* d = from[rng.below(from.size())];
@@ -157,7 +156,8 @@ FeePlan FeePlanner::outpatient(models::Rng& rng) const {
   add_drugs(rng, hospital_drugs_, static_cast<int>(rng.between(1, 3)), plan);
   if (rng.bernoulli(0.3)) {
     const int64_t test = rng.between(30, 200) * 100;
-    plan.lines.push_back(fee_line(static_cast<int>(plan.lines.size()) + 1, *catalog_->find("002503010010000"), test, 1, 0));
+    plan.lines.push_back(
+        fee_line(static_cast<int>(plan.lines.size()) + 1, *catalog_->find("002503010010000"), test, 1, 0));
     plan.total += test;
   }
   return plan;

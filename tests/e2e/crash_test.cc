@@ -183,10 +183,33 @@ TEST_P(CrashTest, AcknowledgedSettlementsSurviveKill9) {
   ASSERT_NO_FATAL_FAILURE(settle_own_visit(&own_req, &own_rep));
 
   const std::string acked = dir_.file("acked.csv");
-  ChildProcess load({CoreProcess::binary("bench/load/yibao-load"), "--core", core_->address(), "--population",
-                     "county", "--seed", std::to_string(kSeed), "--admin-token", ledger_ + ".admin-token", "--mix",
-                     c.mix, "--rate", c.rate, "--duration", "10", "--facilities", "24", "--acked", acked,
-                     "--retries", "10", "--retry-backoff-ms", "100", "--progress", "2", "--in-flight", "2000"},
+  ChildProcess load({CoreProcess::binary("bench/load/yibao-load"),
+                     "--core",
+                     core_->address(),
+                     "--population",
+                     "county",
+                     "--seed",
+                     std::to_string(kSeed),
+                     "--admin-token",
+                     ledger_ + ".admin-token",
+                     "--mix",
+                     c.mix,
+                     "--rate",
+                     c.rate,
+                     "--duration",
+                     "10",
+                     "--facilities",
+                     "24",
+                     "--acked",
+                     acked,
+                     "--retries",
+                     "10",
+                     "--retry-backoff-ms",
+                     "100",
+                     "--progress",
+                     "2",
+                     "--in-flight",
+                     "2000"},
                     dir_.file("load.log"));
   // Kill once the timed phase has acknowledged a few hundred settlements.
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
@@ -207,7 +230,8 @@ TEST_P(CrashTest, AcknowledgedSettlementsSurviveKill9) {
   ASSERT_TRUE(bad.empty()) << "malformed acked line: " << bad;
   EXPECT_GT(acks.size(), at_kill + c.kill_after / 2) << "the load did not resume after the restart\n" << out;
   EXPECT_NE(out.find("acked=" + std::to_string(acks.size()) + " "), std::string::npos)
-      << "the report's acknowledged count differs from the acked file's " << acks.size() << " lines\n" << out;
+      << "the report's acknowledged count differs from the acked file's " << acks.size() << " lines\n"
+      << out;
   // What did not go through was the outage only: no business refusal.
   for (const char* refusal : {"E_SUM_MISMATCH", "E_STATE", "E_MSGID_CONFLICT", "E_SIGNIN", "E_BAD_REQUEST"})
     EXPECT_EQ(out.find(refusal), std::string::npos) << refusal << " in\n" << out;
@@ -241,7 +265,8 @@ TEST_P(CrashTest, AcknowledgedSettlementsSurviveKill9) {
       count += sign;
     }
     for (const auto& [mdtrt, n] : live) EXPECT_LE(n, 1) << "visit " << mdtrt << " has " << n << " live settlements";
-    for (const auto& [msgid, v] : by_msgid) EXPECT_EQ(v.size(), 1u) << "msgid " << msgid << " settled " << v.size() << " times";
+    for (const auto& [msgid, v] : by_msgid)
+      EXPECT_EQ(v.size(), 1u) << "msgid " << msgid << " settled " << v.size() << " times";
     for (const Acked* a : expected) {
       auto it = by_msgid.find(a->msgid);
       ASSERT_NE(it, by_msgid.end()) << "acknowledged settlement " << a->msgid << " is not in the ledger";

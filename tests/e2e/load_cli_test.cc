@@ -33,8 +33,8 @@ class LoadCliTest : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new TempDir();
     write_file(dir_->file("token"), std::string(kToken) + "\n");
-    core_ = new CoreProcess({"--ledger", dir_->file("l.db"), "--population", "county", "--seed", "31",
-                             "--admin-token", dir_->file("token")});
+    core_ = new CoreProcess({"--ledger", dir_->file("l.db"), "--population", "county", "--seed", "31", "--admin-token",
+                             dir_->file("token")});
     ASSERT_TRUE(core_->start()) << core_->error();
   }
   static void TearDownTestSuite() {
@@ -44,8 +44,19 @@ class LoadCliTest : public ::testing::Test {
   }
   // yibao-load against the suite's core with `extra` flags; returns the exit code.
   static int run_load(std::vector<std::string> extra, std::string* out, const std::string& seed = "31") {
-    std::vector<std::string> argv{load_binary(), "--core", core_->address(), "--population", "county", "--seed", seed,
-                                  "--admin-token", dir_->file("token"), "--facilities", "12", "--progress", "0"};
+    std::vector<std::string> argv{load_binary(),
+                                  "--core",
+                                  core_->address(),
+                                  "--population",
+                                  "county",
+                                  "--seed",
+                                  seed,
+                                  "--admin-token",
+                                  dir_->file("token"),
+                                  "--facilities",
+                                  "12",
+                                  "--progress",
+                                  "0"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return run_program(argv, out, std::chrono::seconds(60));
   }
@@ -71,8 +82,8 @@ TEST_F(LoadCliTest, HelpAndBadFlags) {
 
 TEST_F(LoadCliTest, UnreachableCoreAndWrongPopulationExitOneWithOneLine) {
   std::string out;
-  EXPECT_EQ(run_program({load_binary(), "--core", "127.0.0.1:1", "--population", "county", "--seed", "31",
-                         "--duration", "1", "--max", "--connect-timeout", "1"},
+  EXPECT_EQ(run_program({load_binary(), "--core", "127.0.0.1:1", "--population", "county", "--seed", "31", "--duration",
+                         "1", "--max", "--connect-timeout", "1"},
                         &out),
             1);
   EXPECT_NE(out.find("cannot reach the core at 127.0.0.1:1"), std::string::npos) << out;
@@ -104,10 +115,10 @@ TEST_F(LoadCliTest, SettleAndVisitMixesAckEverySettlementOnce) {
   EXPECT_EQ(result_field(out, "failed"), "0") << out;
   EXPECT_EQ(result_field(out, "acked"), "200") << out;
   EXPECT_NE(out.find("server 2207"), std::string::npos) << out;  // the core's view of the phase
-  ASSERT_EQ(run_load({"--mix", "visit", "--max", "--in-flight", "8", "--duration", "2", "--acked", acked,
-                      "--load-seed", "9"},
-                     &out),
-            0)
+  ASSERT_EQ(
+      run_load({"--mix", "visit", "--max", "--in-flight", "8", "--duration", "2", "--acked", acked, "--load-seed", "9"},
+               &out),
+      0)
       << out;
   EXPECT_EQ(result_field(out, "failed"), "0") << out;
   const int visits = std::stoi(result_field(out, "acked"));
