@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
                  "medfee_sumamt,fund_pay_sumamt,acct_pay,psn_cash_pay (fen)");
   app.add_option("--channels", o.channels, "HTTP/2 connections to the core")->capture_default_str();
   app.add_option("--in-flight", o.in_flight,
-                 "units in flight at most (default: --max settle 512, visit 128, echo 256; --rate 100000)");
+                 "units in flight at most (default: --max settle and echo 512, visit 128; --rate 100000)");
   app.add_option("--prepare", o.prepare,
                  "settle mix: visits to prepare (default rate x duration + 5 %; --max: a fixed pool of "
                  "3,000 x duration within [10,000, 240,000]; size it to max rate x duration for a fast core)");

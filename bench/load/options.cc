@@ -39,9 +39,9 @@ int LoadOptions::window() const {
   switch (mix) {
     case Mix::kSettle: return 512;
     case Mix::kVisit: return 128;
-    case Mix::kEcho: return 256;
+    case Mix::kEcho: return 512;  // as settle: the Settle/Echo ratio compares like with like
   }
-  return 256;
+  return 512;
 }
 
 }  // namespace yibao::load
