@@ -3,8 +3,9 @@
 //   - the facilities picked (spread over kinds and counties), each with its sign-in and its
 //     msgid source;
 //   - PersonPicker: enrolled persons (lapsed ones skipped) who would visit a facility, each
-//     drawn at most once per run, so no two visits of one run share a person (a pre-settlement
-//     stays valid until its settle: nobody else moves that person's accumulators or balance);
+//     drawn at most once per run and never together with their family mutual-aid relative, so
+//     no two visits of one run share a person or an account (a pre-settlement stays valid until
+//     its settle: nobody else moves that person's accumulators or the balances it draws on);
 //   - FeePlanner: fee lines that pass the real-time rules (DOMAIN.md §5: ≤ 5 drugs of distinct
 //     ATC-4 classes per prescription, 3 days' supply, OTC purchases ≤ ¥60, no sex-, age- or
 //     lump-sum items), from the fixture catalogue plus the core's generated items.
@@ -52,7 +53,8 @@ class PersonPicker {
  public:
   PersonPicker(const models::Population& pop, uint64_t seed, CivilDate today);
   // An enrolled person (residents: premium paid through today or later) of facility j's
-  // catchment, not drawn before by this picker; nullopt after many misses.
+  // catchment, neither they nor their mutual-aid relative drawn before by this picker (the
+  // relative counts as drawn afterwards); nullopt after many misses.
   std::optional<models::Person> draw(uint32_t j);
   size_t drawn() const { return used_.size(); }
 

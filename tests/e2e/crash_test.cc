@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -178,6 +179,8 @@ class CrashTest : public ::testing::TestWithParam<CrashCase> {
 
 TEST_P(CrashTest, AcknowledgedSettlementsSurviveKill9) {
   const CrashCase& c = GetParam();
+  ASSERT_TRUE(std::filesystem::exists(CoreProcess::binary("bench/load/yibao-load")))
+      << "yibao-load is not built (bench/load, YB_BUILD_BENCH=ON)";
   v1::SettleRequest own_req;
   v1::SettleReply own_rep;
   ASSERT_NO_FATAL_FAILURE(settle_own_visit(&own_req, &own_rep));

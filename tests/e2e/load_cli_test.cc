@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -31,6 +32,7 @@ std::string result_field(const std::string& out, const std::string& key) {
 class LoadCliTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
+    ASSERT_TRUE(std::filesystem::exists(load_binary())) << "yibao-load is not built (bench/load, YB_BUILD_BENCH=ON)";
     dir_ = new TempDir();
     write_file(dir_->file("token"), std::string(kToken) + "\n");
     core_ = new CoreProcess({"--ledger", dir_->file("l.db"), "--population", "county", "--seed", "31", "--admin-token",
@@ -38,10 +40,15 @@ class LoadCliTest : public ::testing::Test {
     ASSERT_TRUE(core_->start()) << core_->error();
   }
   static void TearDownTestSuite() {
-    EXPECT_EQ(core_->stop(), 0) << core_->output();
+    if (core_ != nullptr && core_->running()) {
+      EXPECT_EQ(core_->stop(), 0) << core_->output();
+    }
     delete core_;
     delete dir_;
+    core_ = nullptr;
+    dir_ = nullptr;
   }
+  void SetUp() override { ASSERT_TRUE(core_ != nullptr && core_->running()) << "the suite's yibao-core did not start"; }
   // yibao-load against the suite's core with `extra` flags; returns the exit code.
   static int run_load(std::vector<std::string> extra, std::string* out, const std::string& seed = "31") {
     std::vector<std::string> argv{load_binary(),
