@@ -8,7 +8,7 @@
 # and prints throughputs, the Settle/Echo ratio and p50/p99 at 70 % (medians over REPEAT runs).
 # Targets: Settle/Echo ≥ 0.5; ≥ 10,000 durable settlements/s; p99 ≤ 10 ms at 70 %.
 # Usage: bench/load/e2e_bench.sh BUILD_DIR   (env: REPEAT=1 DURATION=10 SEED=7 FACILITIES=200
-#        CHANNELS=4 PREPARE=30000 (visits prepared for settle --max), EXTRA="more yibao-load flags")
+#        CHANNELS=4 PREPARE=40000 (visits prepared for settle --max), EXTRA="more yibao-load flags")
 # Each phase's report ends with the core's view (Admin.GetStats: commit batches, commit time,
 # server latency) and its busiest threads' time on a CPU and waiting for one (--core-pid):
 # where the time goes when the figures fall short.
@@ -54,7 +54,7 @@ echo_tp=() settle_tp=() visit_tp=() ratio=() p50=() p99=() rate70=() acked70=()
 for r in $(seq 1 "$repeat"); do
   phase "echo --max (run $r)" --mix echo --max
   echo_tp+=("$(result_field "$result" throughput)")
-  phase "settle --max (run $r)" --mix settle --max --prepare "${PREPARE:-30000}" --load-seed "$r"
+  phase "settle --max (run $r)" --mix settle --max --prepare "${PREPARE:-40000}" --load-seed "$r"
   settle_tp+=("$(result_field "$result" throughput)")
   phase "visit --max (run $r)" --mix visit --max --load-seed "$((100 + r))"
   visit_tp+=("$(result_field "$result" throughput)")
