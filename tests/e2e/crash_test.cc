@@ -17,7 +17,6 @@
 
 #include "models/population.h"
 #include "models/population_yaml.h"
-#include "tests/e2e/child_process.h"
 #include "tests/e2e/session.h"
 #include "tests/testing/core_process.h"
 #include "tests/testing/temp_dir.h"

@@ -21,7 +21,9 @@ std::string slurp(const std::string& path) {
   return ss.str();
 }
 
-pid_t spawn(const std::vector<std::string>& argv, const std::string& log_path) {
+}  // namespace
+
+pid_t spawn_program(const std::vector<std::string>& argv, const std::string& log_path) {
   const pid_t pid = fork();
   if (pid != 0) return pid;
   const int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -37,8 +39,7 @@ pid_t spawn(const std::vector<std::string>& argv, const std::string& log_path) {
   _exit(127);
 }
 
-// Waits for the child up to `timeout`; returns the exit code, -signal, or -1000 on timeout.
-int reap(pid_t pid, std::chrono::milliseconds timeout) {
+int reap_program(pid_t pid, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     int status = 0;
@@ -49,7 +50,39 @@ int reap(pid_t pid, std::chrono::milliseconds timeout) {
   }
 }
 
-}  // namespace
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, std::string log_path) : log_path_(std::move(log_path)) {
+  const int fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd >= 0) close(fd);
+  pid_ = spawn_program(argv, log_path_);
+}
+
+ChildProcess::~ChildProcess() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  reap_program(pid_, std::chrono::seconds(20));
+}
+
+bool ChildProcess::running() {
+  if (pid_ <= 0) return false;
+  const int code = reap_program(pid_, std::chrono::milliseconds(0));
+  if (code == -1000) return true;
+  code_ = code;
+  pid_ = -1;
+  return false;
+}
+
+int ChildProcess::wait(std::chrono::seconds timeout) {
+  if (pid_ <= 0) return code_;
+  code_ = reap_program(pid_, timeout);
+  if (code_ == -1000) {
+    ::kill(pid_, SIGKILL);
+    reap_program(pid_, std::chrono::seconds(20));
+  }
+  pid_ = -1;
+  return code_;
+}
+
+std::string ChildProcess::output() const { return slurp(log_path_); }
 
 std::string CoreProcess::binary(const std::string& relative) {
   const char* dir = std::getenv("YB_BUILD_DIR");
@@ -72,7 +105,7 @@ bool CoreProcess::start(std::chrono::seconds timeout, bool same_port) {
   std::vector<std::string> argv{binary("grpc/core/yibao-core"), "--listen",
                                 "127.0.0.1:" + std::to_string(same_port ? port_ : 0)};
   argv.insert(argv.end(), args_.begin(), args_.end());
-  pid_ = spawn(argv, log_path_);
+  pid_ = spawn_program(argv, log_path_);
   const std::regex listening("listening on 127\\.0\\.0\\.1:([0-9]+)");
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
@@ -98,7 +131,7 @@ bool CoreProcess::start(std::chrono::seconds timeout, bool same_port) {
 int CoreProcess::stop() {
   if (pid_ <= 0) return -1;
   ::kill(pid_, SIGTERM);
-  const int code = reap(pid_, std::chrono::seconds(20));
+  const int code = reap_program(pid_, std::chrono::seconds(20));
   if (code == -1000) kill9();
   pid_ = -1;
   return code;
@@ -107,7 +140,7 @@ int CoreProcess::stop() {
 void CoreProcess::kill9() {
   if (pid_ <= 0) return;
   ::kill(pid_, SIGKILL);
-  reap(pid_, std::chrono::seconds(20));
+  reap_program(pid_, std::chrono::seconds(20));
   pid_ = -1;
 }
 
@@ -117,11 +150,11 @@ int run_program(const std::vector<std::string>& argv, std::string* output, std::
   char tmpl[] = "/tmp/yibao-run-XXXXXX";
   const int fd = mkstemp(tmpl);
   if (fd >= 0) close(fd);
-  const pid_t pid = spawn(argv, tmpl);
-  int code = reap(pid, timeout);
+  const pid_t pid = spawn_program(argv, tmpl);
+  int code = reap_program(pid, timeout);
   if (code == -1000) {
     ::kill(pid, SIGKILL);
-    reap(pid, std::chrono::seconds(10));
+    reap_program(pid, std::chrono::seconds(10));
     code = -1;
   }
   if (output) *output = slurp(tmpl);

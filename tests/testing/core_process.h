@@ -49,6 +49,33 @@ class CoreProcess {
   std::string error_;
 };
 
+// Starts argv[0] with argv; stdout and stderr are appended to `log_path`. Returns the child's pid.
+pid_t spawn_program(const std::vector<std::string>& argv, const std::string& log_path);
+// Waits for `pid` up to `timeout` (0 = just look): its exit code, -signal, or -1000 if it is
+// still running (then it is left running).
+int reap_program(pid_t pid, std::chrono::milliseconds timeout);
+
+// ChildProcess: any program run in the background for a process-level test (yibao-load while
+// the test kills and restarts yibao-core). Output to `log_path` (truncated first). The destructor
+// kills a child still running. Not thread-safe; one per test.
+class ChildProcess {
+ public:
+  ChildProcess(const std::vector<std::string>& argv, std::string log_path);
+  ~ChildProcess();
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+  // True while the child has not exited (reaps it if it has).
+  bool running();
+  // Waits ≤ timeout; the exit code, -signal, or -1000 if it had to be killed.
+  int wait(std::chrono::seconds timeout);
+  std::string output() const;
+
+ private:
+  std::string log_path_;
+  pid_t pid_ = -1;
+  int code_ = -1;
+};
+
 // Runs a program to completion (≤ timeout) and returns its exit code, or -1 if it did not
 // finish (then it is killed); stdout+stderr go to `output`.
 int run_program(const std::vector<std::string>& argv, std::string* output,
