@@ -6,7 +6,10 @@
 namespace yibao::core {
 
 GroupCommitter::GroupCommitter(Ledger& ledger, Options options)
-    : ledger_(ledger), options_(options), writer_([this] { writer_loop(); }) {}
+    : ledger_(ledger),
+      options_(options),
+      writer_([this] { writer_loop(); }),
+      completer_([this] { completer_loop(); }) {}
 
 GroupCommitter::~GroupCommitter() { stop(); }
 
@@ -45,6 +48,26 @@ void GroupCommitter::stop() {
   }
   cv_.notify_one();
   if (writer_.joinable()) writer_.join();
+  {
+    std::lock_guard lock(done_mu_);
+    writer_finished_ = true;
+  }
+  done_cv_.notify_one();
+  if (completer_.joinable()) completer_.join();
+}
+
+void GroupCommitter::completer_loop() {
+  for (;;) {
+    std::pair<std::vector<Item>, Status> next;
+    {
+      std::unique_lock lock(done_mu_);
+      done_cv_.wait(lock, [&] { return writer_finished_ || !done_queue_.empty(); });
+      if (done_queue_.empty()) return;  // writer finished and everything answered
+      next = std::move(done_queue_.front());
+      done_queue_.pop_front();
+    }
+    for (auto& item : next.first) item.done(next.second);
+  }
 }
 
 GroupCommitter::Stats GroupCommitter::stats() const {
@@ -53,14 +76,14 @@ GroupCommitter::Stats GroupCommitter::stats() const {
 }
 
 void GroupCommitter::writer_loop() {
-  std::vector<Item> batch;
   for (;;) {
+    std::vector<Item> batch;
     {
       std::unique_lock lock(mu_);
       cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty() && stopping_) return;
       const size_t n = std::min(queue_.size(), options_.max_batch);
-      batch.clear();
+      batch.reserve(n);
       for (size_t i = 0; i < n; ++i) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
@@ -85,7 +108,6 @@ void GroupCommitter::writer_loop() {
     const Status outcome =
         st.ok() ? Status::Ok()
                 : Status(Code::kUnavailable, reason::kInternal, "ledger batch not committed: " + std::string(st.message()));
-    for (auto& item : batch) item.done(outcome);
     {
       std::lock_guard lock(mu_);
       ++stats_.batches;
@@ -94,6 +116,11 @@ void GroupCommitter::writer_loop() {
       stats_.batch_size.add(static_cast<double>(batch.size()));
       if (st.ok()) stats_.commit_us.add(commit_us);
     }
+    {
+      std::lock_guard lock(done_mu_);
+      done_queue_.emplace_back(std::move(batch), outcome);
+    }
+    done_cv_.notify_one();
   }
 }
 

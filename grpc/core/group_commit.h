@@ -7,8 +7,9 @@
 // its effect is on disk, and a batch that fails to commit answers every caller with the failure.
 //
 // Thread-safety: submit() and stats() are thread-safe; `run` callbacks execute on the writer
-// thread only (the one thread that touches the Ledger); `done` callbacks also run on the writer
-// thread, after the commit, and must be quick (they finish gRPC reactors).
+// thread only (the one thread that touches the Ledger); `done` callbacks run on a second thread,
+// the completer, after the batch's commit, in submission order — so finishing gRPC reactors
+// does not take the writer's time from the next batch. `done` must not touch the Ledger.
 #pragma once
 
 #include <condition_variable>
@@ -61,6 +62,7 @@ class GroupCommitter {
 
  private:
   void writer_loop();
+  void completer_loop();
 
   Ledger& ledger_;
   Options options_;
@@ -69,7 +71,13 @@ class GroupCommitter {
   std::deque<Item> queue_;
   bool stopping_ = false;
   Stats stats_;
+  // Committed (or failed) batches waiting for their `done` callbacks.
+  std::mutex done_mu_;
+  std::condition_variable done_cv_;
+  std::deque<std::pair<std::vector<Item>, Status>> done_queue_;
+  bool writer_finished_ = false;
   std::thread writer_;
+  std::thread completer_;
 };
 
 }  // namespace yibao::core
