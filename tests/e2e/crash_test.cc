@@ -101,13 +101,7 @@ class CrashTest : public ::testing::TestWithParam<CrashCase> {
     ASSERT_TRUE(client::read_admin_token(ledger_ + ".admin-token", &o.admin_token).ok());
     ASSERT_TRUE(client::ClientPool::create(o, &pool_).ok());
     ASSERT_TRUE(pool_->wait_connected(std::chrono::seconds(10)));
-    v1::GetStatsReply stats;
-    ASSERT_TRUE(pool_->call_sync(&client::AdminAsync::GetStats, v1::GetStatsRequest(), &stats).ok());
-    auto presets = models::load_presets_file(models::default_presets_path());
-    ASSERT_TRUE(presets.ok());
-    models::PresetDef def = *presets->find("county");
-    def.year = stats.population_year();
-    auto pop = models::Population::create(def, kSeed);
+    auto pop = population_like_core(*pool_, "county", kSeed);
     ASSERT_TRUE(pop.ok()) << pop.status().ToString();
     pop_ = std::make_unique<models::Population>(std::move(pop).value());
   }

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "models/population_yaml.h"
 #include "models/time.h"
 
 namespace yibao::testing {
@@ -36,6 +37,18 @@ bool Session::sign_in() {
   if (!call(&S::SignIn, req, &rep).ok()) return false;
   sign_no_ = rep.sign_no();
   return true;
+}
+
+Result<models::Population> population_like_core(client::ClientPool& pool, const std::string& preset, uint64_t seed) {
+  v1::GetStatsReply stats;
+  const client::CallResult r = pool.call_sync(&client::AdminAsync::GetStats, v1::GetStatsRequest(), &stats);
+  if (!r.ok()) return Status(Code::kUnavailable, "", "Admin.GetStats: " + r.status.error_message());
+  YB_ASSIGN_OR_RETURN(models::PresetCatalog presets, models::load_presets_file(models::default_presets_path()));
+  const models::PresetDef* def = presets.find(preset);
+  if (def == nullptr) return Status(Code::kNotFound, "", "no preset " + preset);
+  models::PresetDef d = *def;
+  d.year = stats.population_year();
+  return models::Population::create(std::move(d), seed);
 }
 
 }  // namespace yibao::testing

@@ -8,6 +8,8 @@
 #include <string>
 
 #include "grpc/client/client_pool.h"
+#include "models/population.h"
+#include "models/status.h"
 #include "yibao/settlement/v1/settlement.grpc.pb.h"
 
 namespace yibao::testing {
@@ -44,5 +46,9 @@ class Session {
 };
 
 using S = client::SettlementAsync;
+
+// The population a running core holds, regenerated here: (preset, seed) and the policy year
+// the core reports in Admin.GetStats (the pool must carry the Admin token).
+Result<models::Population> population_like_core(client::ClientPool& pool, const std::string& preset, uint64_t seed);
 
 }  // namespace yibao::testing
