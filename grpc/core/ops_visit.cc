@@ -14,6 +14,31 @@ int age_on(CivilDate birth, CivilDate on) {
   return age;
 }
 
+// A new REGISTERED visit (outpatient) or stay (inpatient) of person `p` at facility `f`, keyed by
+// the facility's business number; the caller adds what is kind-specific and stores it with
+// open_visit().
+Result<Visit> new_visit(Txn& t, const models::Facility& f, const models::Person& p, VisitKind kind,
+                        const std::string& key, CivilTime begn) {
+  Visit v;
+  YB_ASSIGN_OR_RETURN(v.mdtrt_id, new_id(t, 'M', "mdtrt"));
+  v.fixmedins_code = f.code;
+  v.psn_no = p.psn_no;
+  v.insutype = p.insutype;
+  v.kind = kind;
+  v.state = VisitState::kRegistered;
+  v.ipt_otp_no = key;
+  v.begntime = begn;
+  v.created_msgid = t.header.msgid();
+  return v;
+}
+
+// Stores a new visit and names it as this message's effect (a 2601 of a 2401 voids it).
+Status open_visit(Txn& t, Visit& v) {
+  YB_RETURN_IF_ERROR(save_visit(t, v));
+  t.effect_mdtrt_id = v.mdtrt_id;
+  return Status::Ok();
+}
+
 Status not_yet_backfill() {
   return Status::Refuse(reason::kUnsupported,
                         "back-fill (backfill_flag = 1) is not in this version of the core; it arrives with the "
@@ -93,20 +118,10 @@ Status register_visit(Txn& t, const v1::RegisterRequest& r, v1::RegisterReply* r
   if (r.ipt_otp_no().empty()) return bad_request("ipt_otp_no is required", "ipt_otp_no");
   if (t.ledger.find_visit_by_key(f.code, VisitKind::kOutpatient, r.ipt_otp_no()))
     return state_error("ipt_otp_no " + r.ipt_otp_no() + " is already a live visit of this facility", "ipt_otp_no");
-  Visit v;
-  YB_ASSIGN_OR_RETURN(v.mdtrt_id, new_id(t, 'M', "mdtrt"));
-  v.fixmedins_code = f.code;
-  v.psn_no = p.psn_no;
-  v.insutype = p.insutype;
-  v.kind = VisitKind::kOutpatient;
-  v.state = VisitState::kRegistered;
-  v.ipt_otp_no = r.ipt_otp_no();
+  YB_ASSIGN_OR_RETURN(Visit v, new_visit(t, f, p, VisitKind::kOutpatient, r.ipt_otp_no(), begn));
   v.med_type = "11";
   v.dept_code = r.dept_code();
-  v.begntime = begn;
-  v.created_msgid = t.header.msgid();
-  YB_RETURN_IF_ERROR(save_visit(t, v));
-  t.effect_mdtrt_id = v.mdtrt_id;
+  YB_RETURN_IF_ERROR(open_visit(t, v));
   rep->set_mdtrt_id(v.mdtrt_id);
   rep->set_psn_no(v.psn_no);
   rep->set_ipt_otp_no(v.ipt_otp_no);
@@ -150,23 +165,13 @@ Status admit(Txn& t, const v1::AdmitRequest& r, v1::AdmitReply* rep) {
     return state_error("ipt_no " + r.ipt_no() + " is already a live stay of this facility", "ipt_no");
   if (t.ledger.find_open_stay(f.code, p.psn_no))
     return state_error("person already has an open admission at this facility", "psn_no");
-  Visit v;
-  YB_ASSIGN_OR_RETURN(v.mdtrt_id, new_id(t, 'M', "mdtrt"));
-  v.fixmedins_code = f.code;
-  v.psn_no = p.psn_no;
-  v.insutype = p.insutype;
-  v.kind = VisitKind::kInpatient;
-  v.state = VisitState::kRegistered;
-  v.ipt_otp_no = r.ipt_no();
+  YB_ASSIGN_OR_RETURN(Visit v, new_visit(t, f, p, VisitKind::kInpatient, r.ipt_no(), begn));
   v.med_type = r.med_type();
   v.dept_code = r.adm_dept_codg();
-  v.begntime = begn;
   v.diagnoses = join_diagnoses(r.diseinfo());
   v.trum_flag = r.trum_flag();
   v.rel_ttp_flag = r.rel_ttp_flag();
-  v.created_msgid = t.header.msgid();
-  YB_RETURN_IF_ERROR(save_visit(t, v));
-  t.effect_mdtrt_id = v.mdtrt_id;
+  YB_RETURN_IF_ERROR(open_visit(t, v));
   rep->set_mdtrt_id(v.mdtrt_id);
   return Status::Ok();
 }
