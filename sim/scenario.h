@@ -1,0 +1,127 @@
+// Scenario: one YAML file (DESIGN.md §6) as a typed value, validated on load.
+//
+// load_scenario() reads the file, checks every key and value, and reports the first problem as
+// INVALID_ARGUMENT "file:line: what is wrong" (line of the offending node); an unknown key is an
+// error (a typo must not silently fall back to a default). Keys of later issues that are not
+// built yet (`faults`, `switchover`, `backfill`, `sweep`, pace spans beyond the first) are
+// refused with "file:line: <key> is not built yet" rather than ignored. scenarios/README.md is
+// the reference of every key, its unit and default.
+//
+// Units: civil times are models' CivilTime (China time); durations are seconds (YAML accepts
+// "90s", "15min", "2h", "1d" or a plain number of seconds); rates are per second; shares are
+// fractions in [0, 1].
+//
+// A Scenario is a plain value; thread-safe to share read-only.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/status.h"
+#include "models/time.h"
+
+namespace yibao::sim {
+
+enum class Mode : uint8_t { kModelled = 0, kLive = 1 };
+
+// Link class overrides of the platform (DOMAIN.md §8.4 defaults; sim/platform fills the rest).
+struct LinkOverride {
+  std::string link_class;     // "fep_county", "village", "pharmacy", "county_municipal",
+                              // "municipal_core", "private_line", "lan"
+  std::optional<double> bandwidth_bps;  // bits per second
+  std::optional<double> latency_s;
+};
+
+struct ScaleSpec {
+  std::string preset = "county";    // county | city | province | nation (models/data/presets.yaml)
+  std::string presets_file;         // "" = models/data/presets.yaml
+  // Overrides of the preset (absent = the preset's value).
+  std::optional<uint64_t> persons;
+  std::optional<int32_t> county_nodes;
+  std::optional<int32_t> year;
+  std::vector<LinkOverride> links;
+  bool standby_fep = true;          // hospitals' FEPs have a standby with its own route
+};
+
+struct ClockSpec {
+  CivilTime start;                  // civil time of simulated second 0
+  double duration_s = 3600;         // simulated seconds to run
+  double warmup_s = 0;              // excluded from the figures (visits started before it)
+  std::vector<CivilDate> holidays;
+  std::vector<CivilDate> makeup_days;  // working days that replace a weekend day (调休)
+};
+
+struct WorkloadSpec {
+  double volume_factor = 1.0;       // × the preset's daily volumes
+  // Visit kinds generated (all by default).
+  bool outpatient = true;
+  bool pharmacy = true;
+  bool inpatient = true;
+  double card_read_failure = 0.01;  // share of card reads that fail (then ID-card fallback)
+  // Only facilities whose index is below this count generate visits (0 = all); small scenarios
+  // use it to bound a live run.
+  uint32_t max_facilities = 0;
+  // Stop generating visits after this many (0 = unbounded): bounds CI runs.
+  uint64_t max_visits = 0;
+};
+
+struct CoreSpec {
+  std::string calibration = "scenarios/calibration/default.yaml";  // modelled mode
+  std::string address;              // live: a running core; "" = start one
+  std::string admin_token_file;     // live with `address`
+  std::string ledger = "";          // live, started core: ledger path ("" = temporary SQLite)
+  std::string policy;               // "" = models/data/policy_default.yaml
+  int channels = 4;                 // live: gRPC channels
+  // Client deadlines and retries (DOMAIN.md §8.4).
+  double settle_deadline_s = 30;
+  double query_deadline_s = 10;
+  int retries = 2;                  // retries with the same msgid, then 2601
+};
+
+// One pacing span (DESIGN.md §5). This issue takes one span; speed 0 = max (unpaced).
+struct PaceSpan {
+  std::optional<CivilTime> from;    // absent = from the start
+  double speed = 1;                 // simulated seconds per wall second; 1 = live
+  std::string kind = "live";        // "live" | "accelerated" | "max"
+  double lag_tolerance_ms = 1000;   // wall lag above this at p99 fails the verdict
+};
+
+// An SLO: metric is a path into result.json ("latency_ms.2207.p99", "counts.failed_total").
+struct Slo {
+  std::string name;
+  std::string metric;
+  std::string op = "<=";            // "<" "<=" ">" ">=" "=="
+  double threshold = 0;
+  uint64_t min_samples = 0;         // fewer samples than this: the SLO fails ("too few samples")
+  int line = 0;                     // YAML line, for messages
+};
+
+struct OutputSpec {
+  bool timeseries = true;           // timeseries.csv
+  bool report = true;               // report.html
+};
+
+struct Scenario {
+  std::string file;                 // path it was loaded from
+  std::string name;
+  std::string question;             // the question this scenario answers
+  ScaleSpec scale;
+  ClockSpec clock;
+  Mode mode = Mode::kModelled;
+  uint64_t seed = 1;
+  WorkloadSpec workload;
+  CoreSpec core;
+  std::vector<PaceSpan> pace;       // live: exactly one span in this version
+  std::vector<Slo> slo;
+  OutputSpec outputs;
+};
+
+// Reads and validates a scenario file. INVALID_ARGUMENT "file:line: ..." on the first problem;
+// NOT_FOUND if the file cannot be read.
+Result<Scenario> load_scenario(const std::string& path);
+// The same from text (tests); `name` stands for the file in messages.
+Result<Scenario> parse_scenario(const std::string& text, const std::string& name);
+
+}  // namespace yibao::sim
