@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "models/entities.h"
@@ -49,6 +50,20 @@ struct QueueSample {
   uint64_t length = 0;
 };
 
+// Name of a facility kind in result.json and queue names: "village", "primary", "level1",
+// "level2", "level3", "pharmacy".
+inline std::string_view facility_type_name(models::Level l) {
+  switch (l) {
+    case models::Level::kVillage: return "village";
+    case models::Level::kPrimary: return "primary";
+    case models::Level::kLevel1: return "level1";
+    case models::Level::kLevel2: return "level2";
+    case models::Level::kLevel3: return "level3";
+    case models::Level::kPharmacy: return "pharmacy";
+  }
+  return "unknown";
+}
+
 class Metrics {
  public:
   // `bucket_s`: width of a timeseries row (60 s = per simulated minute).
@@ -65,6 +80,10 @@ class Metrics {
   void on_visit(models::Level facility_kind, bool ok, double now);
   // A queue length observed (on change, or periodically).
   void on_queue(const std::string& queue, double now, uint64_t length);
+  // A money-moving call whose outcome stayed unknown after all retries (a 2601 follows).
+  void on_unknown(int txn, double now);
+  // A visit still open when the run ended (a stay longer than the run, calls beyond the drain).
+  void on_open_visit(models::Level facility_kind);
   // Live mode: the lag of simulated behind wall time at a pacing slice, milliseconds.
   void on_wall_lag(double lag_ms);
   void journal(JournalEntry e);
