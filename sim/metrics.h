@@ -36,6 +36,20 @@ struct JournalEntry {
   int64_t fund_pay_sumamt = 0;
   int64_t acct_pay = 0;
   int64_t psn_cash_pay = 0;
+  // The rest of the reply's split, filled by fill_journal_split() (sim/checker.h) from the
+  // SetlInfo; `has_split` says they were. medfee = fund + acct + acct_mulaid + cash + hosp_part
+  // (DOMAIN.md §4.2 I4+I5); the fund layers feed the accumulators D7 checks.
+  bool has_split = false;
+  int64_t acct_mulaid_pay = 0;
+  int64_t hosp_part_amt = 0;
+  int64_t hifp_pay = 0;
+  int64_t hifob_pay = 0;
+  int64_t hifmi_pay = 0;
+  int64_t cvlserv_pay = 0;
+  int64_t hifes_pay = 0;
+  int64_t maf_pay = 0;
+  std::string insutype;          // SetlInfo.insutype ("310", "390")
+  std::string setl_time;         // SetlInfo.setl_time, the core's commit time (civil)
   double sim_time = 0;           // when the outcome became known
   // kAcked: infcode 0 received; kRefused: a business refusal (nothing stored);
   // kUnknown: deadline / transport failure after all retries (then a 2601 follows).
@@ -64,16 +78,76 @@ inline std::string_view facility_type_name(models::Level l) {
   return "unknown";
 }
 
+// Calls of one transaction code, in the measured span.
+struct TxnCounts {
+  uint64_t sent = 0;          // attempts that left a facility (retries included)
+  uint64_t acknowledged = 0;  // completed with status OK
+  uint64_t failed = 0;        // completed with a non-OK status (refusal or transport)
+  uint64_t unknown = 0;       // money-moving calls whose outcome stayed unknown (on_unknown)
+};
+
+// Visits of one facility kind, in the measured span.
+struct VisitCounts {
+  uint64_t ok = 0;
+  uint64_t failed = 0;
+  uint64_t open = 0;  // still open at the end (on_open_visit)
+};
+
+// One row of timeseries.csv: what happened in [start_s, start_s + bucket_s). Every bucket is
+// kept, warm-up ones too (flagged), so the plots show the run from its start.
+struct Bucket {
+  double start_s = 0;
+  bool warmup = false;        // starts before the warm-up ends
+  uint64_t sent = 0;
+  uint64_t acknowledged = 0;
+  uint64_t failed = 0;
+  uint64_t unknown = 0;
+  uint64_t late_sends = 0;
+  uint64_t settlements = 0;   // acknowledged 2207 / 2304 / 2102
+  uint64_t visits_ok = 0;
+  uint64_t visits_failed = 0;
+  models::Histogram latency;  // calls answered in this bucket (by completion time), µs
+  // Largest queue length seen in the bucket, per queue class (queue_class()).
+  std::map<std::string, uint64_t> queue_max;
+};
+
+// The class of a queue name: its text up to the first '.' or ':' ("counters.level2" ->
+// "counters", "core" -> "core"). timeseries.csv has one column per class of kQueueClasses.
+std::string queue_class(const std::string& queue);
+// The fixed queue classes of timeseries.csv, in column order; any other class is "other".
+inline constexpr const char* kQueueClasses[] = {"counters", "fep", "county", "core", "other"};
+
+// Transaction codes of settlements (2207 / 2304 / 2102), their cancels and the reversal.
+bool is_settlement_txn(int txn);
+bool is_cancel_txn(int txn);
+inline constexpr int kReversalTxn = 2601;
+
+// Money of the acknowledged settlements net of acknowledged cancels (whose replies state
+// negative amounts) and of acknowledged reversals (2601, which take back the amounts of the
+// journaled original they name); whole run, fen. A msgid counts once.
+struct MoneyTotals {
+  int64_t medfee_sumamt = 0;
+  int64_t fund_pay_sumamt = 0;
+  int64_t acct_pay = 0;
+  int64_t psn_cash_pay = 0;
+  int64_t settlements = 0;  // settlements - cancels - reversed settlements + reversed cancels
+};
+MoneyTotals money_totals(const std::vector<JournalEntry>& journal);
+
 class Metrics {
  public:
-  // `bucket_s`: width of a timeseries row (60 s = per simulated minute).
+  // `warmup_s`: events before it are left out of every figure except the timeseries rows
+  // (which flag them). `bucket_s`: width of a timeseries row (60 s = per simulated minute).
   explicit Metrics(double warmup_s = 0, double bucket_s = 60);
 
   // A call attempt left a facility at `now`; `late` if it left after its intended time by more
   // than the pacer's slack (live mode).
   void on_sent(int txn, double now, bool late);
   // A call completed (the final outcome of all its attempts). `status` is the grpc code number;
-  // reason the yb-reason or a transport name ("DEADLINE_EXCEEDED").
+  // reason the yb-reason or a transport name ("DEADLINE_EXCEEDED"). Latency (now - intended) is
+  // recorded for calls the core answered (status OK, or a refusal whose reason starts "E_");
+  // transport failures are counted, not timed. `core_s` > 0: the core's own service time.
+  // The call counts in the span when `now` >= warm-up.
   void on_call(int txn, models::Level facility_kind, double intended, double now, double core_s, int status,
                const std::string& reason);
   // A visit (outpatient, pharmacy sale, inpatient stay) ended, successfully or not.
@@ -86,16 +160,62 @@ class Metrics {
   void on_open_visit(models::Level facility_kind);
   // Live mode: the lag of simulated behind wall time at a pacing slice, milliseconds.
   void on_wall_lag(double lag_ms);
+  // Appends to the journal (every entry, warm-up included: the checker needs all of them).
   void journal(JournalEntry e);
+  // The simulated end of the run (default: the latest event time seen); sets the measured span
+  // [warm-up, end] that throughput divides by.
+  void set_end(double end_s) { end_s_ = end_s; }
 
+  // ---- Accessors (result.json, timeseries.csv, report.html) --------------------------------
   const std::vector<JournalEntry>& journal_entries() const { return journal_; }
-  // ... accessors for result.json / timeseries / report (sim/report.*).
+  double warmup_s() const { return warmup_s_; }
+  double bucket_s() const { return bucket_s_; }
+  // The measured span [warmup_s, end_s()], seconds; end_s() >= warmup_s.
+  double end_s() const;
+  double measured_s() const { return end_s() - warmup_s_; }
+
+  // Latency from the intended send time, µs, per transaction code and per facility kind.
+  const std::map<int, models::Histogram>& latency_by_txn() const { return latency_by_txn_; }
+  const std::map<models::Level, models::Histogram>& latency_by_kind() const { return latency_by_kind_; }
+  // The core's service time, µs, per transaction code (only calls that reported one).
+  const std::map<int, models::Histogram>& core_by_txn() const { return core_by_txn_; }
+  const std::map<int, TxnCounts>& counts_by_txn() const { return counts_by_txn_; }
+  const std::map<models::Level, VisitCounts>& visits_by_kind() const { return visits_by_kind_; }
+  // Failed calls by reason (yb-reason, a transport name, or "grpc_<code>" when none).
+  const std::map<std::string, uint64_t>& failed_by_reason() const { return failed_by_reason_; }
+  uint64_t late_sends() const { return late_sends_; }
+  // Largest length seen per queue name over the measured span.
+  const std::map<std::string, uint64_t>& queue_max() const { return queue_max_; }
+  const models::Histogram& wall_lag() const { return wall_lag_; }  // µs (on_wall_lag × 1000)
+  // Timeseries rows keyed by bucket index (floor(time / bucket_s)), only buckets that saw an
+  // event; buckets() fills the gaps with empty rows from 0 to the last one.
+  std::vector<Bucket> buckets() const;
+
+  // Totals over counts_by_txn().
+  TxnCounts totals() const;
+  // Acknowledged settlements (2207 / 2304 / 2102) in the measured span.
+  uint64_t settlements() const;
 
  private:
+  bool measured(double t) const { return t >= warmup_s_; }
+  Bucket& bucket_at(double t);
+  void seen(double t);
+
   double warmup_s_;
   double bucket_s_;
+  double end_s_ = -1;        // set_end; < 0 = the latest event
+  double last_event_s_ = 0;
   std::vector<JournalEntry> journal_;
-  // Implementation detail lives in metrics.cc.
+  std::map<int, models::Histogram> latency_by_txn_;
+  std::map<models::Level, models::Histogram> latency_by_kind_;
+  std::map<int, models::Histogram> core_by_txn_;
+  std::map<int, TxnCounts> counts_by_txn_;
+  std::map<models::Level, VisitCounts> visits_by_kind_;
+  std::map<std::string, uint64_t> failed_by_reason_;
+  std::map<std::string, uint64_t> queue_max_;
+  uint64_t late_sends_ = 0;
+  models::Histogram wall_lag_;
+  std::map<int64_t, Bucket> buckets_;
 };
 
 }  // namespace yibao::sim

@@ -1,0 +1,253 @@
+#include "sim/result.h"
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+namespace yibao::sim {
+namespace {
+
+using nlohmann::json;
+
+json stat_ms(const models::Histogram& h) {
+  return json{{"p50", round3(h.quantile(0.50) / 1000)}, {"p95", round3(h.quantile(0.95) / 1000)},
+              {"p99", round3(h.quantile(0.99) / 1000)}, {"max", round3(h.max() / 1000)},
+              {"mean", round3(h.mean() / 1000)},        {"count", h.count()}};
+}
+
+json counts_json(const Metrics& m) {
+  const TxnCounts t = m.totals();
+  json visits_by_kind = json::object();
+  VisitCounts all;
+  for (const auto& [kind, v] : m.visits_by_kind()) {
+    visits_by_kind[std::string(facility_type_name(kind))] = json{{"ok", v.ok}, {"failed", v.failed}, {"open", v.open}};
+    all.ok += v.ok;
+    all.failed += v.failed;
+    all.open += v.open;
+  }
+  json by_txn = json::object();
+  for (const auto& [txn, c] : m.counts_by_txn())
+    by_txn[std::to_string(txn)] =
+        json{{"sent", c.sent}, {"acknowledged", c.acknowledged}, {"failed", c.failed}, {"unknown", c.unknown}};
+  json reasons = json::object();
+  for (const auto& [reason, n] : m.failed_by_reason()) reasons[reason] = n;
+  return json{{"visits",
+               {{"ok", all.ok},
+                {"failed", all.failed},
+                {"open", all.open},
+                {"total", all.ok + all.failed + all.open},
+                {"by_facility_type", visits_by_kind}}},
+              {"sent", t.sent},
+              {"acknowledged", t.acknowledged},
+              {"failed", t.failed},
+              {"unknown", t.unknown},
+              {"late_sends", m.late_sends()},
+              {"settlements", m.settlements()},
+              {"failed_by_reason", reasons},
+              {"by_txn", by_txn}};
+}
+
+json spans_json(const Scenario& s, const RunInfo& run) {
+  json out = json::array();
+  if (!run.spans.empty()) {
+    for (const SpanInfo& sp : run.spans)
+      out.push_back(json{{"from", sp.from}, {"to", sp.to}, {"pace", sp.pace}, {"speed", round3(sp.speed)}});
+    return out;
+  }
+  if (s.mode != Mode::kLive) return out;
+  const CivilTime end{s.clock.start.s + static_cast<int64_t>(std::llround(s.clock.duration_s))};
+  for (size_t i = 0; i < s.pace.size(); ++i) {
+    const PaceSpan& p = s.pace[i];
+    const CivilTime from = p.from.value_or(s.clock.start);
+    const CivilTime to = i + 1 < s.pace.size() && s.pace[i + 1].from ? *s.pace[i + 1].from : end;
+    out.push_back(json{{"from", format_iso(from)}, {"to", format_iso(to)}, {"pace", p.kind}, {"speed", round3(p.speed)}});
+  }
+  return out;
+}
+
+bool compare(double measured, const std::string& op, double threshold, bool* known) {
+  *known = true;
+  if (op == "<") return measured < threshold;
+  if (op == "<=") return measured <= threshold;
+  if (op == ">") return measured > threshold;
+  if (op == ">=") return measured >= threshold;
+  if (op == "==") return measured == threshold;
+  *known = false;
+  return false;
+}
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> parts;
+  std::stringstream ss(path);
+  std::string item;
+  while (std::getline(ss, item, '.')) parts.push_back(item);
+  return parts;
+}
+
+const json* walk(const json& root, const std::vector<std::string>& parts, size_t n) {
+  const json* at = &root;
+  for (size_t i = 0; i < n; ++i) {
+    if (!at->is_object()) return nullptr;
+    auto it = at->find(parts[i]);
+    if (it == at->end()) return nullptr;
+    at = &*it;
+  }
+  return at;
+}
+
+// The short form "latency_ms.2207.p99" -> "latency_ms.by_txn.2207.p99".
+std::vector<std::string> canonical(std::vector<std::string> parts) {
+  if (parts.size() == 3 && (parts[0] == "latency_ms" || parts[0] == "core_ms") && !parts[1].empty() &&
+      parts[1].find_first_not_of("0123456789") == std::string::npos)
+    parts.insert(parts.begin() + 1, "by_txn");
+  return parts;
+}
+
+}  // namespace
+
+void add_offender(InvariantResult& r, const std::string& id) {
+  r.pass = false;
+  ++r.count;
+  if (r.ids.size() < kMaxInvariantIds) r.ids.push_back(id);
+}
+
+double round3(double v) {
+  if (!std::isfinite(v)) return 0;
+  const double r = std::round(v * 1000.0) / 1000.0;
+  return r == 0 ? 0.0 : r;  // no "-0.0"
+}
+
+const json* find_metric(const json& result, const std::string& path) {
+  const std::vector<std::string> parts = canonical(split_path(path));
+  if (parts.empty()) return nullptr;
+  return walk(result, parts, parts.size());
+}
+
+SloResult evaluate_slo(const json& result, const Slo& slo) {
+  SloResult r;
+  r.name = slo.name;
+  r.metric = slo.metric;
+  r.op = slo.op;
+  r.threshold = slo.threshold;
+  r.min_samples = slo.min_samples;
+  const std::vector<std::string> parts = canonical(split_path(slo.metric));
+  const json* value = parts.empty() ? nullptr : walk(result, parts, parts.size());
+  if (value == nullptr || !value->is_number()) {
+    r.detail = value == nullptr ? "metric not found in result.json" : "metric is not a number";
+    return r;
+  }
+  r.measured = value->get<double>();
+  const json* holder = walk(result, parts, parts.size() - 1);
+  if (holder != nullptr && holder->is_object() && holder->contains("count") && (*holder)["count"].is_number()) {
+    r.samples = (*holder)["count"].get<uint64_t>();
+  } else if (const json* sent = find_metric(result, "counts.sent"); sent != nullptr && sent->is_number()) {
+    r.samples = sent->get<uint64_t>();
+  }
+  if (r.samples < slo.min_samples) {
+    r.detail = "too few samples (" + std::to_string(r.samples) + " < " + std::to_string(slo.min_samples) + ")";
+    return r;
+  }
+  bool known = false;
+  r.pass = compare(*r.measured, slo.op, slo.threshold, &known);
+  if (!known) r.detail = "unknown operator '" + slo.op + "'";
+  return r;
+}
+
+json make_result(const Scenario& s, const Metrics& m, const RunInfo& run) {
+  json r;
+  r["schema_version"] = 1;
+  r["scenario"] = json{{"name", s.name}, {"file", s.file}, {"question", s.question}};
+  r["seed"] = s.seed;
+  r["mode"] = s.mode == Mode::kLive ? "live" : "modelled";
+
+  const double span = m.measured_s();
+  r["measured"] = json{{"from_s", round3(m.warmup_s())}, {"to_s", round3(m.end_s())}, {"span_s", round3(span)}};
+  const TxnCounts t = m.totals();
+  uint64_t visits = 0;
+  for (const auto& [kind, v] : m.visits_by_kind()) visits += v.ok + v.failed;
+  auto rate = [span](uint64_t n) { return span > 0 ? round3(static_cast<double>(n) / span) : 0.0; };
+  r["throughput_per_s"] = json{{"settlements", rate(m.settlements())},
+                               {"messages", rate(t.acknowledged + t.failed)},
+                               {"visits", rate(visits)}};
+
+  json by_txn = json::object();
+  for (const auto& [txn, h] : m.latency_by_txn()) by_txn[std::to_string(txn)] = stat_ms(h);
+  json by_kind = json::object();
+  for (const auto& [kind, h] : m.latency_by_kind()) by_kind[std::string(facility_type_name(kind))] = stat_ms(h);
+  r["latency_ms"] = json{{"by_txn", by_txn}, {"by_facility_type", by_kind}};
+  json core = json::object();
+  for (const auto& [txn, h] : m.core_by_txn()) core[std::to_string(txn)] = stat_ms(h);
+  r["core_ms"] = json{{"by_txn", core}};
+
+  r["counts"] = counts_json(m);
+  json queues = json::object();
+  for (const auto& [name, n] : m.queue_max()) queues[name] = n;
+  r["queues"] = json{{"max", queues}};
+  const MoneyTotals money = money_totals(m.journal_entries());
+  r["money"] = json{{"medfee_sumamt", money.medfee_sumamt},
+                    {"fund_pay_sumamt", money.fund_pay_sumamt},
+                    {"acct_pay", money.acct_pay},
+                    {"psn_cash_pay", money.psn_cash_pay},
+                    {"settlements", money.settlements}};
+  r["spans"] = spans_json(s, run);
+
+  r["wall_s"] = round3(run.wall_s);
+  r["wall_started"] = run.wall_started;
+  if (s.mode == Mode::kLive || !m.wall_lag().empty()) {
+    const models::Histogram& lag = m.wall_lag();
+    r["wall_lag_ms"] = json{{"p50", round3(lag.quantile(0.5) / 1000)},
+                            {"p99", round3(lag.quantile(0.99) / 1000)},
+                            {"max", round3(lag.max() / 1000)},
+                            {"count", lag.count()}};
+  }
+
+  json invariants = json::array();
+  bool pass = true;
+  for (const InvariantResult& inv : run.invariants) {
+    invariants.push_back(json{{"id", inv.id},
+                              {"pass", inv.pass},
+                              {"checked", inv.checked},
+                              {"detail", inv.detail},
+                              {"count", inv.count},
+                              {"ids", inv.ids}});
+    pass = pass && inv.pass;
+  }
+  r["invariants"] = invariants;
+
+  std::vector<Slo> slos = s.slo;
+  if (run.lag_tolerance_ms && r.contains("wall_lag_ms")) {
+    Slo lag;
+    lag.name = "wall_lag";
+    lag.metric = "wall_lag_ms.p99";
+    lag.op = "<=";
+    lag.threshold = *run.lag_tolerance_ms;
+    slos.push_back(lag);
+  }
+  json slo_list = json::array();
+  for (const Slo& slo : slos) {
+    const SloResult e = evaluate_slo(r, slo);
+    json j{{"name", e.name},           {"metric", e.metric},           {"op", e.op},
+           {"threshold", e.threshold}, {"samples", e.samples},         {"min_samples", e.min_samples},
+           {"pass", e.pass},           {"detail", e.detail}};
+    j["measured"] = e.measured ? json(round3(*e.measured)) : json(nullptr);
+    slo_list.push_back(std::move(j));
+    pass = pass && e.pass;
+  }
+  r["slo"] = slo_list;
+  r["verdict"] = pass ? "pass" : "fail";
+  return r;
+}
+
+bool passed(const json& result) { return result.value("verdict", std::string()) == "pass"; }
+
+std::string dump_result(const json& result) { return result.dump(2) + "\n"; }
+
+Status write_result(const std::string& path, const json& result) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << dump_result(result);
+  out.close();
+  if (!out) return Status(Code::kInternal, reason::kInternal, "cannot write " + path);
+  return Status::Ok();
+}
+
+}  // namespace yibao::sim

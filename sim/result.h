@@ -1,0 +1,109 @@
+// result.json of a run (DESIGN.md §5 "Outputs"): built from the scenario, the Metrics and what
+// the engine knows about the run (spans, wall times, invariant results), with every SLO
+// evaluated against the result itself and the verdict.
+//
+// Keys (schema_version 1; all amounts fen, latencies ms, rates per simulated second):
+//   schema_version, scenario {name, file, question}, seed, mode ("modelled" | "live"),
+//   verdict ("pass" | "fail"),
+//   slo [{name, metric, op, threshold, measured, samples, min_samples, pass, detail}],
+//   invariants [{id, pass, checked, detail, count, ids (first <= 20 offending ids)}],
+//   measured {from_s, to_s, span_s}            the span the figures cover (warm-up excluded),
+//   throughput_per_s {settlements, messages, visits},
+//   latency_ms {by_txn {"2207": Stat}, by_facility_type {"level2": Stat}},
+//   core_ms {by_txn {"2207": Stat}}            the core's own service time, where reported,
+//     Stat = {p50, p95, p99, max, mean, count},
+//   counts {visits {ok, failed, open, total, by_facility_type {kind: {ok, failed, open}}},
+//           sent, acknowledged, failed, unknown, late_sends, settlements,
+//           failed_by_reason {reason: n}, by_txn {"2207": {sent, acknowledged, failed, unknown}}},
+//   queues {max {queue name: length}},
+//   money {medfee_sumamt, fund_pay_sumamt, acct_pay, psn_cash_pay, settlements}
+//           acknowledged settlements net of acknowledged cancels and reversals, whole run,
+//   spans [{from, to, pace, speed}]            live pacing spans (civil ISO times); [] modelled,
+//   wall_s, wall_started (ISO 8601 UTC), wall_lag_ms {p50, p99, max, count} (live only).
+// Only keys containing "wall" depend on the wall clock or the machine; everything else in a
+// modelled result is a function of (scenario, seed). Doubles are rounded to 3 decimals and
+// objects are ordered by key, so the same inputs give the same bytes.
+//
+// SLO metric paths are dotted paths into this JSON, e.g. "latency_ms.by_txn.2207.p99",
+// "latency_ms.by_facility_type.pharmacy.p95", "throughput_per_s.settlements", "counts.failed",
+// "counts.failed_by_reason.E_STATE", "wall_lag_ms.p99". "latency_ms.<txn>.<stat>" (DESIGN.md
+// §6's short form) means "latency_ms.by_txn.<txn>.<stat>". A metric's samples are the `count` of
+// the object holding it when there is one (a latency Stat), else counts.sent of the measured
+// span. An SLO fails when the metric is absent or not a number, when samples < min_samples
+// ("too few samples"), or when `measured op threshold` is false. The verdict is "fail" when any
+// SLO or any invariant fails.
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/status.h"
+#include "sim/metrics.h"
+#include "sim/scenario.h"
+
+namespace yibao::sim {
+
+// One invariant (D1..D7 of DOMAIN.md §7.4, or a scenario's own).
+struct InvariantResult {
+  std::string id;                 // "D1"
+  bool pass = true;
+  bool checked = true;            // false: could not be checked here (detail says why); pass
+  std::string detail;             // one sentence: what was checked, or what broke
+  uint64_t count = 0;             // offending items in total
+  std::vector<std::string> ids;   // the first kMaxInvariantIds offending ids (msgid, setl_id...)
+};
+inline constexpr size_t kMaxInvariantIds = 20;
+// Adds an offending id (kept when fewer than kMaxInvariantIds are kept) and fails `r`.
+void add_offender(InvariantResult& r, const std::string& id);
+
+// A live pacing span as it ran.
+struct SpanInfo {
+  std::string from;               // civil ISO time
+  std::string to;
+  std::string pace;               // "live" | "accelerated" | "max"
+  double speed = 1;               // 0 for max
+};
+
+// What the engine knows about the run beyond the Metrics.
+struct RunInfo {
+  std::vector<SpanInfo> spans;    // live: the spans run; empty: derived from scenario.pace
+  std::vector<InvariantResult> invariants;
+  double wall_s = 0;              // wall seconds the run took
+  std::string wall_started;       // ISO 8601 UTC
+  // Live: a wall_lag_ms.p99 above this fails the verdict (an SLO "wall_lag" is added).
+  std::optional<double> lag_tolerance_ms;
+};
+
+struct SloResult {
+  std::string name, metric, op;
+  double threshold = 0;
+  std::optional<double> measured;  // absent: the metric is not in the result
+  uint64_t samples = 0;
+  uint64_t min_samples = 0;
+  bool pass = false;
+  std::string detail;              // "", "too few samples", "metric not found", ...
+};
+
+// A value rounded to 3 decimals (stable float formatting in result.json).
+double round3(double v);
+
+// The whole result.json value, SLOs evaluated and verdict set.
+nlohmann::json make_result(const Scenario& scenario, const Metrics& metrics, const RunInfo& run);
+// The value at dotted `path` (with the short form above); nullptr if absent.
+const nlohmann::json* find_metric(const nlohmann::json& result, const std::string& path);
+// Evaluates one SLO against a result (which need not have its slo list yet).
+SloResult evaluate_slo(const nlohmann::json& result, const Slo& slo);
+// True when result["verdict"] is "pass". Exit code for the CLI: passed ? 0 : 3.
+bool passed(const nlohmann::json& result);
+// The bytes of result.json: 2-space indentation, keys sorted, trailing newline.
+std::string dump_result(const nlohmann::json& result);
+// Writes dump_result() to `path`. INTERNAL on an I/O failure.
+Status write_result(const std::string& path, const nlohmann::json& result);
+
+}  // namespace yibao::sim
