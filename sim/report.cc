@@ -1,0 +1,237 @@
+#include "sim/report.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+
+namespace yibao::sim {
+namespace {
+
+using nlohmann::json;
+std::string num(const json& v) {
+  if (v.is_number_integer() || v.is_number_unsigned()) return v.dump();
+  if (v.is_number()) return fmt::format("{:.3f}", v.get<double>());
+  if (v.is_null()) return "—";
+  if (v.is_string()) return v.get<std::string>();
+  return v.dump();
+}
+
+std::string cell(const std::string& text, const char* cls = nullptr) {
+  return cls ? fmt::format("<td class=\"{}\">{}</td>", cls, html_escape(text))
+             : fmt::format("<td>{}</td>", html_escape(text));
+}
+
+std::string pass_cell(bool pass) { return pass ? cell("pass", "pass") : cell("FAIL", "fail"); }
+
+std::string stat_table(const json& by, const char* key_title) {
+  std::string h = fmt::format("<table><tr><th>{}</th><th>p50</th><th>p95</th><th>p99</th><th>max</th><th>mean</th><th>count</th></tr>",
+                              key_title);
+  for (const auto& [k, s] : by.items()) {
+    h += "<tr>" + cell(k);
+    for (const char* f : {"p50", "p95", "p99", "max", "mean", "count"}) h += cell(num(s.value(f, json())));
+    h += "</tr>";
+  }
+  return h + "</table>";
+}
+
+const json& get(const json& r, const char* key) {
+  static const json kNull;
+  auto it = r.find(key);
+  return it == r.end() ? kNull : *it;
+}
+
+}  // namespace
+
+std::string html_escape(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string report_html(const json& r, const Metrics& m, const ReportInputs& in) {
+  const bool pass = get(r, "verdict") == "pass";
+  const json& scen = get(r, "scenario");
+  std::string h;
+  h += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">";
+  h += "<title>yibao-sim: " + html_escape(scen.value("name", "")) + "</title><style>";
+  h += "body{font-family:sans-serif;margin:2em;max-width:1000px;color:#222}"
+       "table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #bbb;padding:3px 8px;"
+       "text-align:left}th{background:#eee}.pass{color:#186a1e;font-weight:bold}"
+       ".fail{color:#b00020;font-weight:bold}.verdict{font-size:1.6em}svg{max-width:100%;height:auto}"
+       "</style></head><body>\n";
+  h += "<h1>yibao-sim run: " + html_escape(scen.value("name", "")) + "</h1>\n";
+  h += fmt::format("<p class=\"verdict {}\">Verdict: {}</p>\n", pass ? "pass" : "fail", pass ? "pass" : "FAIL");
+  if (!scen.value("question", "").empty()) h += "<p><em>" + html_escape(scen.value("question", "")) + "</em></p>\n";
+
+  h += "<h2>Summary</h2><table id=\"summary\">";
+  auto row = [&](const std::string& k, const std::string& v) { h += "<tr><th>" + html_escape(k) + "</th>" + cell(v) + "</tr>"; };
+  row("scenario file", scen.value("file", ""));
+  row("mode", get(r, "mode").is_string() ? get(r, "mode").get<std::string>() : "");
+  row("seed", num(get(r, "seed")));
+  const json& meas = get(r, "measured");
+  row("measured span (simulated s)", num(meas.value("span_s", json())) + " (from " + num(meas.value("from_s", json())) +
+                                         " to " + num(meas.value("to_s", json())) + ")");
+  for (const auto& [k, v] : get(r, "throughput_per_s").items()) row(k + " per simulated second", num(v));
+  row("wall time (s)", num(get(r, "wall_s")));
+  row("wall start", get(r, "wall_started").is_string() ? get(r, "wall_started").get<std::string>() : "");
+  if (r.contains("wall_lag_ms")) {
+    const json& lag = r["wall_lag_ms"];
+    row("wall lag (ms) p50 / p99 / max", num(lag.value("p50", json())) + " / " + num(lag.value("p99", json())) + " / " +
+                                             num(lag.value("max", json())));
+  }
+  h += "</table>\n";
+
+  h += "<h2>Service-level objectives</h2>";
+  if (get(r, "slo").empty()) {
+    h += "<p>The scenario sets none.</p>";
+  } else {
+    h += "<table id=\"slo\"><tr><th>name</th><th>metric</th><th>op</th><th>threshold</th><th>measured</th>"
+         "<th>samples</th><th>result</th><th>detail</th></tr>";
+    for (const json& s : get(r, "slo"))
+      h += "<tr>" + cell(s.value("name", "")) + cell(s.value("metric", "")) + cell(s.value("op", "")) +
+           cell(num(s.value("threshold", json()))) + cell(num(s.value("measured", json()))) +
+           cell(num(s.value("samples", json()))) + pass_cell(s.value("pass", false)) + cell(s.value("detail", "")) + "</tr>";
+    h += "</table>\n";
+  }
+
+  h += "<h2>Invariants</h2>";
+  if (get(r, "invariants").empty()) {
+    h += "<p>None were checked in this run.</p>";
+  } else {
+    h += "<table id=\"invariants\"><tr><th>id</th><th>result</th><th>detail</th><th>offending ids</th></tr>";
+    for (const json& i : get(r, "invariants")) {
+      std::string ids;
+      for (const json& id : i.value("ids", json::array())) ids += (ids.empty() ? "" : " ") + id.get<std::string>();
+      if (i.value("count", 0) > static_cast<int>(i.value("ids", json::array()).size()))
+        ids += fmt::format(" … ({} in all)", i.value("count", 0));
+      h += "<tr>" + cell(i.value("id", "")) +
+           (i.value("checked", true) ? pass_cell(i.value("pass", false)) : cell("not checked")) +
+           cell(i.value("detail", "")) + cell(ids) + "</tr>";
+    }
+    h += "</table>\n";
+  }
+
+  const json& c = get(r, "counts");
+  h += "<h2>Counts</h2><table id=\"counts\"><tr><th>visits ok</th><th>visits failed</th><th>visits open</th>"
+       "<th>sent</th><th>acknowledged</th><th>failed</th><th>unknown</th><th>late sends</th><th>settlements</th></tr><tr>";
+  const json& v = c.value("visits", json::object());
+  for (const char* k : {"ok", "failed", "open"}) h += cell(num(v.value(k, json())));
+  for (const char* k : {"sent", "acknowledged", "failed", "unknown", "late_sends", "settlements"})
+    h += cell(num(c.value(k, json())));
+  h += "</tr></table>\n";
+  if (!c.value("failed_by_reason", json::object()).empty()) {
+    h += "<table id=\"failed_by_reason\"><tr><th>failure reason</th><th>calls</th></tr>";
+    for (const auto& [k, n] : c["failed_by_reason"].items()) h += "<tr>" + cell(k) + cell(num(n)) + "</tr>";
+    h += "</table>\n";
+  }
+  if (!c.value("by_txn", json::object()).empty()) {
+    h += "<table id=\"counts_by_txn\"><tr><th>txn</th><th>sent</th><th>acknowledged</th><th>failed</th><th>unknown</th></tr>";
+    for (const auto& [k, t] : c["by_txn"].items()) {
+      h += "<tr>" + cell(k);
+      for (const char* f : {"sent", "acknowledged", "failed", "unknown"}) h += cell(num(t.value(f, json())));
+      h += "</tr>";
+    }
+    h += "</table>\n";
+  }
+
+  const json& lat = get(r, "latency_ms");
+  h += "<h2>Latency (ms, from the intended send time)</h2><h3>By transaction code</h3>";
+  h += stat_table(lat.value("by_txn", json::object()), "txn");
+  h += "<h3>By facility type</h3>" + stat_table(lat.value("by_facility_type", json::object()), "facility type");
+
+  const json& money = get(r, "money");
+  h += "<h2>Money (fen; acknowledged settlements net of cancels and reversals)</h2><table id=\"money\"><tr>";
+  for (const auto& [k, val] : money.items()) h += "<th>" + html_escape(k) + "</th>";
+  h += "</tr><tr>";
+  for (const auto& [k, val] : money.items()) h += cell(num(val));
+  h += "</tr></table>\n";
+
+  h += "<h2>Over time</h2>\n";
+  std::string why;
+  const std::vector<std::string> plots = draw_plots(m, in.gnuplot, &why);
+  if (plots.empty()) {
+    h += "<p class=\"fail\">No plots: " + html_escape(why) + ". The same figures are in timeseries.csv.</p>\n";
+  } else {
+    for (const std::string& svg : plots) h += "<div class=\"plot\">" + svg + "</div>\n";
+  }
+
+  h += "<h2>Single points of failure</h2>";
+  if (in.single_points_of_failure.empty()) {
+    h += "<p>None found (or the topology analysis was not run).</p>\n";
+  } else {
+    h += "<ul id=\"spof\">";
+    for (const std::string& s : in.single_points_of_failure) h += "<li>" + html_escape(s) + "</li>";
+    h += "</ul>\n";
+  }
+  h += "<h2>Notes</h2>";
+  if (in.notes.empty()) h += "<p>None.</p>";
+  for (const std::string& n : in.notes) h += "<p>" + html_escape(n) + "</p>\n";
+  h += "</body></html>\n";
+  return h;
+}
+
+Status write_report(const std::string& path, const json& result, const Metrics& metrics, const ReportInputs& in) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << report_html(result, metrics, in);
+  out.close();
+  if (!out) return Status(Code::kInternal, reason::kInternal, "cannot write " + path);
+  return Status::Ok();
+}
+
+std::string summary_table(const json& r) {
+  const json& scen = get(r, "scenario");
+  std::string s;
+  s += fmt::format("yibao-sim {}  mode {}  seed {}  verdict {}\n", scen.value("name", ""), num(get(r, "mode")),
+                   num(get(r, "seed")), get(r, "verdict") == "pass" ? "PASS" : "FAIL");
+  const json& c = get(r, "counts");
+  const json& v = c.value("visits", json::object());
+  const json& t = get(r, "throughput_per_s");
+  s += fmt::format("  measured {} simulated s   visits ok {} failed {} open {}\n",
+                   num(get(r, "measured").value("span_s", json())), num(v.value("ok", json())),
+                   num(v.value("failed", json())), num(v.value("open", json())));
+  s += fmt::format("  calls sent {} acknowledged {} failed {} unknown {} late {}   settlements {} ({}/s)\n",
+                   num(c.value("sent", json())), num(c.value("acknowledged", json())), num(c.value("failed", json())),
+                   num(c.value("unknown", json())), num(c.value("late_sends", json())),
+                   num(c.value("settlements", json())), num(t.value("settlements", json())));
+  if (r.contains("wall_lag_ms"))
+    s += fmt::format("  wall {} s   wall lag p99 {} ms\n", num(get(r, "wall_s")), num(r["wall_lag_ms"].value("p99", json())));
+  else
+    s += fmt::format("  wall {} s\n", num(get(r, "wall_s")));
+  if (!get(r, "slo").empty()) {
+    s += fmt::format("\n  {:<22} {:<34} {:>14} {:>12} {:>8}  {}\n", "SLO", "metric", "threshold", "measured", "samples",
+                     "result");
+    for (const json& x : get(r, "slo"))
+      s += fmt::format("  {:<22} {:<34} {:>14} {:>12} {:>8}  {}{}\n", x.value("name", ""), x.value("metric", ""),
+                       x.value("op", "") + " " + num(x.value("threshold", json())), num(x.value("measured", json())),
+                       num(x.value("samples", json())), x.value("pass", false) ? "pass" : "FAIL",
+                       x.value("detail", "").empty() ? "" : "  (" + x.value("detail", "") + ")");
+  }
+  if (!get(r, "invariants").empty()) {
+    s += "\n  invariant  result        detail\n";
+    for (const json& i : get(r, "invariants"))
+      s += fmt::format("  {:<10} {:<13} {}\n", i.value("id", ""),
+                       !i.value("checked", true) ? "not checked" : (i.value("pass", false) ? "pass" : "FAIL"),
+                       i.value("detail", ""));
+  }
+  const json& by_txn = get(r, "latency_ms").value("by_txn", json::object());
+  if (!by_txn.empty()) {
+    s += fmt::format("\n  {:<6} {:>10} {:>10} {:>10} {:>10} {:>9}   latency ms\n", "txn", "p50", "p95", "p99", "max", "count");
+    for (const auto& [k, x] : by_txn.items())
+      s += fmt::format("  {:<6} {:>10} {:>10} {:>10} {:>10} {:>9}\n", k, num(x.value("p50", json())),
+                       num(x.value("p95", json())), num(x.value("p99", json())), num(x.value("max", json())),
+                       num(x.value("count", json())));
+  }
+  return s;
+}
+
+}  // namespace yibao::sim
