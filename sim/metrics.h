@@ -48,6 +48,7 @@ struct JournalEntry {
   int64_t cvlserv_pay = 0;
   int64_t hifes_pay = 0;
   int64_t maf_pay = 0;
+  int64_t oth_pay = 0;
   std::string insutype;          // SetlInfo.insutype ("310", "390")
   std::string setl_time;         // SetlInfo.setl_time, the core's commit time (civil)
   double sim_time = 0;           // when the outcome became known

@@ -1,0 +1,323 @@
+// The live half of the checker (sim/checker.h): the ledger read back over the wire.
+#include "sim/checker.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <set>
+
+#include "models/time.h"
+#include "sim/checker_internal.h"
+
+namespace yibao::sim {
+namespace {
+
+namespace v1 = settlement::v1;
+using checker_detail::china_now;
+using checker_detail::failure;
+using checker_detail::day_of;
+using checker_detail::row_sign;
+using checker_detail::Totals;
+using checker_detail::Wire;
+using client::AdminAsync;
+using client::CallResult;
+using client::SettlementAsync;
+using Outcome = JournalEntry::Outcome;
+
+// What the journal says, indexed.
+struct JournalView {
+  std::vector<const JournalEntry*> money;                 // acknowledged settlements and cancels, one per msgid
+  std::map<std::string, size_t> money_index;               // msgid -> index in the journal
+  std::map<std::string, size_t> undone_by_cancel;          // cancelled setl_id -> journal index of the cancel
+  std::map<std::string, size_t> undone_by_reversal;        // omsgid -> journal index of the acked 2601
+  std::set<std::string> refused;                           // msgids refused (nothing stored)
+  std::set<std::string> uncertain;                         // unknown outcomes and 2601s: amounts from the core
+  std::set<std::string> all_msgids;
+  std::set<std::string> facilities;
+};
+
+JournalView index_journal(const std::vector<JournalEntry>& journal) {
+  JournalView v;
+  for (size_t i = 0; i < journal.size(); ++i) {
+    const JournalEntry& e = journal[i];
+    v.all_msgids.insert(e.msgid);
+    if (!e.fixmedins_code.empty()) v.facilities.insert(e.fixmedins_code);
+    const bool money = is_settlement_txn(e.txn) || is_cancel_txn(e.txn);
+    if (e.outcome == Outcome::kRefused) v.refused.insert(e.msgid);
+    if (e.outcome == Outcome::kUnknown || e.txn == kReversalTxn) v.uncertain.insert(e.msgid);
+    if (e.outcome != Outcome::kAcked) continue;
+    if (money && v.money_index.emplace(e.msgid, i).second) {
+      v.money.push_back(&e);
+      if (is_cancel_txn(e.txn)) v.undone_by_cancel.emplace(e.omsgid, i);
+    } else if (e.txn == kReversalTxn) {
+      v.undone_by_reversal.emplace(e.omsgid, i);
+    }
+  }
+  // A msgid both refused and later acknowledged (a replay after E_SWITCHOVER) is not refused.
+  for (const auto& [m, i] : v.money_index) v.refused.erase(m);
+  return v;
+}
+
+struct Period {
+  std::string from, to;
+};
+
+Result<Period> period_of(const std::vector<JournalEntry>& journal, const LiveCheckOptions& o) {
+  Period p{o.from_date, o.to_date};
+  const std::string today = format_date(china_now().date());
+  if (p.from.empty() || p.to.empty()) {
+    std::string lo = today, hi = today;
+    for (const JournalEntry& e : journal) {
+      const std::string d = day_of(e.setl_time);
+      if (d.empty() || !parse_date(d)) continue;
+      lo = std::min(lo, d);
+      hi = std::max(hi, d);
+    }
+    if (p.from.empty()) p.from = lo;
+    if (p.to.empty()) p.to = hi;
+  }
+  const auto a = parse_date(p.from), b = parse_date(p.to);
+  if (!a || !b || b->days < a->days || b->days - a->days > 366)
+    return Status(Code::kInvalidArgument, reason::kBadRequest,
+                  "checker period " + p.from + " .. " + p.to + " is not a valid period of at most 366 days");
+  return p;
+}
+
+}  // namespace
+
+Result<std::vector<InvariantResult>> check_live(const std::vector<JournalEntry>& journal, client::ClientPool& pool,
+                                                const models::Population& population,
+                                                const LiveCheckOptions& options) {
+  YB_ASSIGN_OR_RETURN(const Period period, period_of(journal, options));
+  const JournalView jv = index_journal(journal);
+  Wire wire(pool, population, options);
+
+  InvariantResult d1, d2 = check_journal_d2(journal), d3 = check_journal_d3(journal), d5, d7;
+  d1.id = "D1";
+  d5.id = "D5";
+  std::vector<std::string> problems;  // facilities that could not be read
+
+  // ---- The core's rows of every facility the journal names ----
+  std::map<std::string, v1::ReconcileRow> rows;  // setl_id -> row
+  std::map<std::string, std::string> row_code;   // setl_id -> facility
+  for (const std::string& code : jv.facilities) {
+    bool transport = false;
+    if (std::string why = wire.sign_in(code, &transport); !why.empty()) {
+      if (transport) return Status(Code::kUnavailable, "E_UNAVAILABLE", "the core does not answer: " + why);
+      problems.push_back(why);
+      continue;
+    }
+    std::string token;
+    do {
+      v1::ReconcileDetailsRequest q;
+      *q.mutable_header() = wire.header(code, "3202");
+      q.set_setl_optins(code);
+      q.set_stmt_begndate(period.from);
+      q.set_stmt_enddate(period.to);
+      q.set_page_token(token);
+      q.set_page_size(1000);
+      v1::ReconcileDetailsReply rep;
+      const CallResult r = pool.call_sync(&SettlementAsync::ReconcileDetails, std::move(q), &rep, wire.options());
+      if (!r.ok()) {
+        problems.push_back("3202 at " + code + ": " + failure(r));
+        break;
+      }
+      for (const v1::ReconcileRow& row : rep.core_rows()) {
+        row_code[row.setl_id()] = code;
+        rows[row.setl_id()] = row;
+      }
+      token = rep.next_page_token();
+    } while (!token.empty());
+  }
+  for (const std::string& p : problems) {
+    add_offender(d1, p);
+    add_offender(d5, p);
+  }
+
+  // ---- D1: every acknowledged settlement or cancel is on the ledger, or undone later ----
+  uint64_t undone = 0;
+  for (const JournalEntry* e : jv.money) {
+    if (e->setl_id.empty()) {
+      add_offender(d1, e->msgid + " acknowledged without a setl_id");
+      continue;
+    }
+    if (rows.count(e->setl_id)) continue;
+    const size_t at = jv.money_index.at(e->msgid);
+    auto later = [at](const std::map<std::string, size_t>& m, const std::string& key) {
+      auto it = m.find(key);
+      return it != m.end() && it->second > at;
+    };
+    if ((is_settlement_txn(e->txn) && later(jv.undone_by_cancel, e->setl_id)) ||
+        later(jv.undone_by_reversal, e->msgid)) {
+      ++undone;  // a cancel or reversal record would still be there; their absence is D5's
+      continue;
+    }
+    add_offender(d1, e->setl_id + " " + e->msgid);
+  }
+  d1.detail = d1.pass ? fmt::format("{} acknowledged settlements and cancels all on the ledger ({} rows read, period "
+                                    "{} .. {}{})",
+                                    jv.money.size(), rows.size(), period.from, period.to,
+                                    undone ? fmt::format(", {} absent but undone later", undone) : std::string())
+                      : "acknowledged settlements or cancels missing from the ledger (setl_id msgid)";
+
+  // ---- D2: the ledger's rows ----
+  std::map<std::string, int> net;                 // mdtrt_id -> positive rows - negative rows
+  std::map<std::string, int> per_msgid;
+  for (const auto& [id, row] : rows) {
+    net[row.mdtrt_id()] += row.refd_setl_flag() == 1 ? -1 : 1;
+    ++per_msgid[row.msgid()];
+  }
+  const bool journal_d2 = d2.pass;
+  for (const auto& [m, n] : net)
+    if (n > 1) add_offender(d2, m);
+  for (const auto& [m, n] : per_msgid) {
+    if (n > 1) add_offender(d2, m);
+    if (jv.refused.count(m)) add_offender(d2, m + " refused yet on the ledger");
+  }
+  d2.detail = d2.pass ? fmt::format("{} ledger rows: no visit with two live settlements, no msgid applied twice; {}",
+                                    rows.size(), d2.detail)
+                      : (journal_d2 ? "the ledger holds a visit with two live settlements or a msgid applied twice "
+                                      "(mdtrt_id or msgid)"
+                                    : d2.detail);
+
+  // ---- D3: acknowledged amounts equal the ledger's; funds close ----
+  uint64_t compared = 0;
+  for (const JournalEntry* e : jv.money) {
+    auto it = rows.find(e->setl_id);
+    if (it == rows.end()) continue;
+    const v1::ReconcileRow& row = it->second;
+    const int64_t s = is_cancel_txn(e->txn) ? -1 : 1;
+    ++compared;
+    if (row.medfee_sumamt() != s * e->medfee_sumamt || row.fund_pay_sumamt() != s * e->fund_pay_sumamt ||
+        row.acct_pay() != s * e->acct_pay || row.psn_cash_pay() != s * e->psn_cash_pay ||
+        row.refd_setl_flag() != (s < 0 ? 1 : 0) || row.msgid() != e->msgid)
+      add_offender(d3, e->setl_id + " differs from the ledger");
+  }
+  std::string funds_note;
+  {
+    v1::GetFundBalancesReply fb;
+    const CallResult r = pool.call_sync(&AdminAsync::GetFundBalances, v1::GetFundBalancesRequest(), &fb, wire.options());
+    if (!r.ok()) {
+      funds_note = "; fund balances not read (" + failure(r) + ")";
+    } else {
+      int64_t layer_net = 0;
+      for (const v1::FundBalance& f : fb.funds()) {
+        if (f.opening() + f.premiums() - f.payouts() + f.reversals() != f.closing())
+          add_offender(d3, "fund " + f.fund() + " does not close (I10)");
+        if (f.fund() != "ACCT") layer_net += f.payouts() - f.reversals();
+      }
+      funds_note = fmt::format("; {} funds close (I10)", fb.funds_size());
+      if (options.ledger_fresh) {
+        int64_t rows_fund = 0;
+        for (const auto& [id, row] : rows) rows_fund += row_sign(row) * row.fund_pay_sumamt();
+        if (rows_fund != layer_net)
+          add_offender(d3, fmt::format("fund payouts net {} fen but the ledger's rows pay {} fen", layer_net, rows_fund));
+        else
+          funds_note += ", fund payouts = the rows' fund_pay_sumamt";
+      }
+    }
+  }
+  d3.detail = d3.pass ? d3.detail + fmt::format("; {} equal to the ledger's rows", compared) + funds_note
+                      : d3.detail + fmt::format("; compared with the ledger: {} rows", compared) + funds_note;
+
+  // ---- D5: 3202 with the journal's rows, 3201 per facility and day ----
+  std::map<std::string, std::vector<const JournalEntry*>> by_code;
+  for (const JournalEntry* e : jv.money)
+    if (!e->setl_id.empty()) by_code[e->fixmedins_code].push_back(e);
+  uint64_t sent_rows = 0;
+  for (const auto& [code, entries] : by_code) {
+    bool transport = false;
+    if (!wire.sign_in(code, &transport).empty()) continue;  // already counted above
+    for (size_t at = 0; at < entries.size(); at += 1000) {
+      v1::ReconcileDetailsRequest q;
+      *q.mutable_header() = wire.header(code, "3202");
+      q.set_setl_optins(code);
+      q.set_stmt_begndate(period.from);
+      q.set_stmt_enddate(period.to);
+      q.set_page_size(1);
+      for (size_t k = at; k < std::min(entries.size(), at + 1000); ++k) {
+        const JournalEntry& e = *entries[k];
+        const int64_t s = is_cancel_txn(e.txn) ? -1 : 1;
+        v1::ReconcileRow* row = q.add_rows();
+        row->set_setl_id(e.setl_id);
+        row->set_mdtrt_id(e.mdtrt_id);
+        row->set_psn_no(e.psn_no);
+        row->set_medfee_sumamt(s * e.medfee_sumamt);
+        row->set_fund_pay_sumamt(s * e.fund_pay_sumamt);
+        row->set_acct_pay(s * e.acct_pay);
+        row->set_refd_setl_flag(s < 0 ? 1 : 0);
+        row->set_msgid(e.msgid);
+        ++sent_rows;
+      }
+      v1::ReconcileDetailsReply rep;
+      const CallResult r = pool.call_sync(&SettlementAsync::ReconcileDetails, std::move(q), &rep, wire.options());
+      if (!r.ok()) {
+        add_offender(d5, "3202 at " + code + ": " + failure(r));
+        continue;
+      }
+      for (const v1::ReconcileMismatch& m : rep.mismatches())
+        add_offender(d5, fmt::format("{} 3202 result {} ({})", m.setl_id(), m.stmt_rslt(), m.memo()));
+    }
+  }
+  // The journal's own totals per (facility, business day).
+  std::map<std::pair<std::string, std::string>, Totals> journal_totals;
+  for (const JournalEntry* e : jv.money) {
+    auto it = rows.find(e->setl_id);
+    const std::string day = it != rows.end() ? day_of(it->second.setl_time()) : day_of(e->setl_time);
+    if (day.empty()) continue;  // missing and dateless: D1 names it
+    Totals& t = journal_totals[{e->fixmedins_code, day}];
+    t.medfee += e->medfee_sumamt;
+    t.fund += e->fund_pay_sumamt;
+    t.acct += e->acct_pay;
+    t.count += is_cancel_txn(e->txn) ? -1 : 1;
+  }
+  std::set<std::pair<std::string, std::string>> touched;
+  for (const auto& [key, t] : journal_totals) touched.insert(key);
+  for (const auto& [id, row] : rows)
+    if (jv.all_msgids.count(row.msgid())) touched.insert({row_code[id], day_of(row.setl_time())});
+  for (const auto& [id, row] : rows) {
+    const std::pair<std::string, std::string> key{row_code[id], day_of(row.setl_time())};
+    const bool uncertain = jv.uncertain.count(row.msgid()) > 0;
+    const bool foreign = !jv.all_msgids.count(row.msgid());
+    if (foreign && options.ledger_fresh) add_offender(d5, id + " on the ledger, not in the journal");
+    if (!(uncertain || (foreign && !options.ledger_fresh)) || !touched.count(key)) continue;
+    Totals& t = journal_totals[key];
+    t.medfee += row_sign(row) * row.medfee_sumamt();
+    t.fund += row_sign(row) * row.fund_pay_sumamt();
+    t.acct += row_sign(row) * row.acct_pay();
+    t.count += row_sign(row);
+  }
+  for (const auto& key : touched) {
+    const auto& [code, day] = key;
+    bool transport = false;
+    if (!wire.sign_in(code, &transport).empty()) continue;
+    const Totals& t = journal_totals[key];
+    v1::ReconcileTotalsRequest q;
+    *q.mutable_header() = wire.header(code, "3201");
+    q.set_setl_optins(code);
+    q.set_stmt_begndate(day);
+    q.set_stmt_enddate(day);
+    q.set_medfee_sumamt(t.medfee);
+    q.set_fund_pay_sumamt(t.fund);
+    q.set_acct_pay(t.acct);
+    q.set_fixmedins_setl_cnt(t.count);
+    v1::ReconcileTotalsReply rep;
+    const CallResult r = pool.call_sync(&SettlementAsync::ReconcileTotals, std::move(q), &rep, wire.options());
+    if (!r.ok())
+      add_offender(d5, code + " " + day + " 3201: " + failure(r));
+    else if (rep.stmt_rslt() != "0")
+      add_offender(d5, code + " " + day + ": " + rep.stmt_rslt_dscr());
+  }
+  d5.detail = d5.pass ? fmt::format("3202 with {} journal rows: no mismatch; 3201 balanced for {} facility-days{}",
+                                    sent_rows, touched.size(), options.ledger_fresh ? "; no row outside the journal" : "")
+                      : "reconciliation does not balance (facility day, or setl_id with the 3202 result)";
+
+  // ---- D7 ----
+  d7 = checker_detail::check_d7(journal, wire, population, options);
+  return std::vector<InvariantResult>{d1, d2, d3, d5, d7};
+}
+
+}  // namespace yibao::sim
