@@ -11,6 +11,13 @@
 // "90s", "15min", "2h", "1d" or a plain number of seconds); rates are per second; shares are
 // fractions in [0, 1].
 //
+// Paths (core.calibration, core.policy, core.admin_token_file, scale.presets_file): a relative
+// path is looked up relative to the scenario file's directory, else to the current directory,
+// else to the repository root the binary was built from; the field then holds the absolute path
+// found.
+// A file that a run needs (calibration in modelled mode, a given policy or presets file) and
+// that is found nowhere is a load error at its line.
+//
 // A Scenario is a plain value; thread-safe to share read-only.
 #pragma once
 
@@ -98,6 +105,17 @@ struct Slo {
   int line = 0;                     // YAML line, for messages
 };
 
+// One M/M/c station alone (scenarios/mmc-validation.yaml): Poisson arrivals, exponential service,
+// `servers` first-come-first-served servers, no network. When a scenario has `mmc`, the engine
+// runs only this station (the comparison with Erlang C of models/capacity); scale, workload and
+// core are not used. Loading checks stability (arrival_rate < servers × service_rate).
+struct MmcSpec {
+  int servers = 1;
+  double arrival_rate = 1;          // customers per second
+  double service_rate = 1;          // customers per second per server (mean service 1 / rate)
+  uint64_t customers = 100000;      // the run ends after this many have been served
+};
+
 struct OutputSpec {
   bool timeseries = true;           // timeseries.csv
   bool report = true;               // report.html
@@ -116,6 +134,7 @@ struct Scenario {
   std::vector<PaceSpan> pace;       // live: exactly one span in this version
   std::vector<Slo> slo;
   OutputSpec outputs;
+  std::optional<MmcSpec> mmc;       // present: an M/M/c validation run (modelled mode only)
 };
 
 // Reads and validates a scenario file. INVALID_ARGUMENT "file:line: ..." on the first problem;

@@ -1,0 +1,232 @@
+// The section readers of a scenario file (sim/scenario_internal.h); the reference of every key
+// is scenarios/README.md, which must change with this file.
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <set>
+#include <string>
+
+#include "sim/scenario_internal.h"
+
+namespace yibao::sim::scenario_detail {
+
+namespace {
+
+constexpr uint64_t kU64Max = std::numeric_limits<uint64_t>::max();
+
+bool has_digit_port(const std::string& address) {
+  const size_t colon = address.rfind(':');
+  if (colon == std::string::npos || colon + 1 == address.size() || colon == 0) return false;
+  return address.find_first_not_of("0123456789", colon + 1) == std::string::npos;
+}
+
+void read_dates(Readers& in, const YAML::Node& m, std::string_view key, std::vector<CivilDate>& out) {
+  const YAML::Node n = m[std::string(key)];
+  if (!n || !in.r.seq(n, key)) return;
+  for (const auto& e : n) {
+    CivilDate d;
+    if (!in.v.date_of(e, key, d)) return;
+    if (std::find(out.begin(), out.end(), d) != out.end()) return in.r.fail(e, std::string(key) + ": " + e.Scalar() + " is listed twice");
+    out.push_back(d);
+  }
+}
+
+}  // namespace
+
+void read_scale(Readers& in, const YAML::Node& n, ScaleSpec& out) {
+  if (!in.r.map(n, "scale", {"preset", "presets_file", "persons", "county_nodes", "year", "links", "standby_fep"})) return;
+  in.r.text(n, "preset", out.preset);
+  in.r.text(n, "presets_file", out.presets_file);
+  uint64_t persons = 0;
+  if (n["persons"] && in.v.count_of(n["persons"], "persons", persons, 1, 10'000'000'000ULL)) out.persons = persons;
+  int32_t county_nodes = 0;
+  if (n["county_nodes"]) {
+    in.r.integer(n, "county_nodes", county_nodes, 1, 100000);
+    out.county_nodes = county_nodes;
+  }
+  int32_t year = 0;
+  if (n["year"]) {
+    in.r.integer(n, "year", year, 2000, 2100);
+    out.year = year;
+  }
+  in.r.boolean(n, "standby_fep", out.standby_fep);
+  const YAML::Node links = n["links"];
+  if (!links || !in.r.seq(links, "links")) return;
+  for (const auto& l : links) {
+    if (!in.r.map(l, "a link override", {"class", "bandwidth", "latency"}) || !in.r.require(l, "class")) return;
+    LinkOverride o;
+    in.v.one_of(l, "class", o.link_class,
+                {"fep_county", "village", "pharmacy", "county_municipal", "municipal_core", "private_line", "lan"});
+    if (!in.r.ok()) return;
+    if (!l["bandwidth"] && !l["latency"]) return in.r.fail(l, "link " + o.link_class + " overrides neither bandwidth nor latency");
+    for (const LinkOverride& seen : out.links) {
+      if (seen.link_class == o.link_class) return in.r.fail(l["class"], "link class " + o.link_class + " is overridden twice");
+    }
+    double bandwidth = 0, latency = 0;
+    if (l["bandwidth"]) {
+      in.v.bandwidth(l, "bandwidth", bandwidth);
+      o.bandwidth_bps = bandwidth;
+    }
+    if (l["latency"]) {
+      in.v.duration(l, "latency", latency, non_negative());
+      o.latency_s = latency;
+    }
+    out.links.push_back(o);
+  }
+}
+
+void read_clock(Readers& in, const YAML::Node& n, ClockSpec& out) {
+  if (!in.r.map(n, "clock", {"start", "duration", "warmup", "holidays", "makeup_days"}) || !in.r.require(n, "start")) return;
+  in.v.civil(n, "start", out.start);
+  in.v.duration(n, "duration", out.duration_s, positive());
+  in.v.duration(n, "warmup", out.warmup_s, non_negative());
+  if (in.r.ok() && n["warmup"] && out.warmup_s >= out.duration_s)
+    return in.r.fail(n["warmup"], "warmup (" + show(out.warmup_s) + " s) must be shorter than the duration (" +
+                                      show(out.duration_s) + " s)");
+  read_dates(in, n, "holidays", out.holidays);
+  read_dates(in, n, "makeup_days", out.makeup_days);
+  if (!in.r.ok() || !n["makeup_days"]) return;
+  size_t i = 0;
+  for (const auto& e : n["makeup_days"]) {
+    const CivilDate d = out.makeup_days[i++];
+    if (weekday(d) < 5) return in.r.fail(e, "makeup_days: " + e.Scalar() + " is not a Saturday or Sunday");
+    if (std::find(out.holidays.begin(), out.holidays.end(), d) != out.holidays.end())
+      return in.r.fail(e, "makeup_days: " + e.Scalar() + " is also a holiday");
+  }
+}
+
+void read_workload(Readers& in, const YAML::Node& n, WorkloadSpec& out) {
+  if (!in.r.map(n, "workload", {"volume_factor", "outpatient", "pharmacy", "inpatient", "card_read_failure",
+                                "max_facilities", "max_visits"}))
+    return;
+  in.v.number(n, "volume_factor", out.volume_factor, Range{0, 10000, true, "in (0, 10000]"});
+  in.r.boolean(n, "outpatient", out.outpatient);
+  in.r.boolean(n, "pharmacy", out.pharmacy);
+  in.r.boolean(n, "inpatient", out.inpatient);
+  in.v.number(n, "card_read_failure", out.card_read_failure, share());
+  uint64_t max_facilities = out.max_facilities;
+  in.v.count(n, "max_facilities", max_facilities, 0, std::numeric_limits<uint32_t>::max());
+  out.max_facilities = static_cast<uint32_t>(max_facilities);
+  in.v.count(n, "max_visits", out.max_visits, 0, kU64Max);
+  if (in.r.ok() && !out.outpatient && !out.pharmacy && !out.inpatient)
+    in.r.fail(n, "workload turns off every visit kind (outpatient, pharmacy, inpatient)");
+}
+
+void read_core(Readers& in, const YAML::Node& n, CoreSpec& out) {
+  if (!in.r.map(n, "core", {"calibration", "address", "admin_token_file", "ledger", "policy", "channels",
+                            "settle_deadline", "query_deadline", "retries"}))
+    return;
+  in.r.text(n, "calibration", out.calibration);
+  in.r.text(n, "address", out.address);
+  if (in.r.ok() && n["address"] && !has_digit_port(out.address))
+    return in.r.fail(n["address"], "address: '" + out.address + "' is not HOST:PORT");
+  in.r.text(n, "admin_token_file", out.admin_token_file);
+  if (in.r.ok() && n["admin_token_file"] && !n["address"])
+    return in.r.fail(n["admin_token_file"], "admin_token_file is for a running core: it needs core.address");
+  in.r.text(n, "ledger", out.ledger);
+  if (in.r.ok() && n["ledger"] && n["address"])
+    return in.r.fail(n["ledger"], "ledger is for a core yibao-sim starts: it cannot go with core.address");
+  in.r.text(n, "policy", out.policy);
+  in.r.integer(n, "channels", out.channels, 1, 256);
+  in.v.duration(n, "settle_deadline", out.settle_deadline_s, positive());
+  in.v.duration(n, "query_deadline", out.query_deadline_s, positive());
+  in.r.integer(n, "retries", out.retries, 0, 10);
+}
+
+void read_pace(Readers& in, const YAML::Node& n, std::vector<PaceSpan>& out) {
+  if (!in.r.seq(n, "pace")) return;
+  if (n.size() == 0) return in.r.fail(n, "pace is empty: give one span, e.g. [{speed: 60}]");
+  if (n.size() > 1) return in.r.fail(n[1], "several pace spans are not built yet (outage drills issue)");
+  for (const auto& p : n) {
+    if (!in.r.map(p, "a pace span", {"from", "speed", "kind", "lag_tolerance"})) return;
+    PaceSpan span;
+    span.kind.clear();
+    if (p["from"]) {
+      CivilTime from;
+      if (in.v.civil_of(p["from"], "from", from)) span.from = from;
+    }
+    in.v.one_of(p, "kind", span.kind, {"live", "accelerated", "max"});
+    if (!in.r.ok()) return;
+    if (span.kind == "max") return in.r.fail(p["kind"], "pace kind 'max' is not built yet (outage drills issue)");
+    in.v.number(p, "speed", span.speed, Range{0, 1e6, true, "in (0, 1000000]"});
+    if (!in.r.ok()) return;
+    if (span.kind.empty()) span.kind = span.speed == 1 ? "live" : "accelerated";
+    if (span.kind == "live" && span.speed != 1)
+      return in.r.fail(p["speed"], "a live span runs at speed 1; say kind: accelerated for speed " + show(span.speed));
+    if (span.kind == "accelerated" && !p["speed"]) return in.r.fail(p, "an accelerated span needs a speed");
+    double lag_s = span.lag_tolerance_ms / 1000;
+    in.v.duration(p, "lag_tolerance", lag_s, positive());
+    span.lag_tolerance_ms = lag_s * 1000;
+    out.push_back(span);
+  }
+}
+
+bool valid_metric(const std::string& metric, std::string& why) {
+  // The keys of result.json whose numbers an SLO may read (sim/result.h).
+  static const std::set<std::string> kRoots = {"throughput_per_s", "latency_ms", "core_ms", "counts", "queues",
+                                               "money", "measured", "wall_lag_ms", "wall_s"};
+  size_t start = 0;
+  while (true) {
+    const size_t dot = metric.find('.', start);
+    const std::string part = metric.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    const bool plain = !part.empty() && std::all_of(part.begin(), part.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    });
+    if (!plain) {
+      why = "is not a dotted path of names (e.g. latency_ms.2207.p99)";
+      return false;
+    }
+    if (start == 0 && kRoots.count(part) == 0) {
+      why.clear();
+      for (const std::string& k : kRoots) why += (why.empty() ? "" : ", ") + k;
+      why = "does not start with a key of result.json (" + why + ")";
+      return false;
+    }
+    if (dot == std::string::npos) return true;
+    start = dot + 1;
+  }
+}
+
+void read_slos(Readers& in, const YAML::Node& n, std::vector<Slo>& out) {
+  if (!in.r.seq(n, "slo")) return;
+  for (const auto& e : n) {
+    if (!in.r.map(e, "an slo", {"name", "metric", "op", "threshold", "min_samples"}) || !in.r.require(e, "metric") ||
+        !in.r.require(e, "threshold"))
+      return;
+    Slo slo;
+    slo.line = e.Mark().line + 1;
+    in.r.text(e, "metric", slo.metric);
+    std::string why;
+    if (in.r.ok() && !valid_metric(slo.metric, why)) return in.r.fail(e["metric"], "metric '" + slo.metric + "' " + why);
+    slo.name = slo.metric;
+    in.r.text(e, "name", slo.name);
+    in.v.one_of(e, "op", slo.op, {"<", "<=", ">", ">=", "=="});
+    in.v.number(e, "threshold", slo.threshold, Range{});
+    in.v.count(e, "min_samples", slo.min_samples, 0, kU64Max);
+    if (!in.r.ok()) return;
+    for (const Slo& seen : out) {
+      if (seen.name == slo.name) return in.r.fail(e, "two SLOs are named '" + slo.name + "' (give each a name)");
+    }
+    out.push_back(slo);
+  }
+}
+
+void read_outputs(Readers& in, const YAML::Node& n, OutputSpec& out) {
+  if (!in.r.map(n, "outputs", {"timeseries", "report"})) return;
+  in.r.boolean(n, "timeseries", out.timeseries);
+  in.r.boolean(n, "report", out.report);
+}
+
+void read_mmc(Readers& in, const YAML::Node& n, MmcSpec& out) {
+  if (!in.r.map(n, "mmc", {"servers", "arrival_rate", "service_rate", "customers"})) return;
+  for (const char* key : {"servers", "arrival_rate", "service_rate", "customers"}) in.r.require(n, key);
+  in.r.integer(n, "servers", out.servers, 1, 100000);
+  in.v.number(n, "arrival_rate", out.arrival_rate, positive());
+  in.v.number(n, "service_rate", out.service_rate, positive());
+  in.v.count(n, "customers", out.customers, 1, kU64Max);
+  if (in.r.ok() && out.arrival_rate >= out.servers * out.service_rate)
+    in.r.fail(n["arrival_rate"], "the station is unstable: arrival_rate " + show(out.arrival_rate) +
+                                     " must be below servers × service_rate = " + show(out.servers * out.service_rate));
+}
+
+}  // namespace yibao::sim::scenario_detail
