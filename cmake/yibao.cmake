@@ -12,6 +12,8 @@ find_package(Boost 1.74 REQUIRED)
 find_package(Eigen3 3.3 CONFIG REQUIRED)
 find_package(CLI11 CONFIG REQUIRED)
 find_package(nlohmann_json 3.10 CONFIG REQUIRED)
+# SimGrid ships no CMake config; pkg-config it (DESIGN.md §9). Only sim/ links it.
+pkg_check_modules(SimGrid REQUIRED IMPORTED_TARGET simgrid>=3.32)
 
 # Warnings on for our own code. Generated protobuf code is compiled without them.
 set(YB_WARNINGS -Wall -Wextra -Wpedantic -Wshadow=local -Wnon-virtual-dtor -Wno-missing-field-initializers)
