@@ -56,16 +56,27 @@ Result<SgPlatform> build_sg_platform(const Topology& t, const SgOptions& options
   p.hosts.assign(static_cast<size_t>(t.vertex_count()), nullptr);
   p.links.assign(static_cast<size_t>(t.edge_count()), nullptr);
   try {
-    // The first zone created becomes the root.
-    sg::NetZone* root = t.region_count() > 1 ? sg::create_star_zone("province") : nullptr;
-    std::vector<sg::NetZone*> region_zone(static_cast<size_t>(t.region_count()), nullptr);
+    if (options.exact_network) {
+      sg::Engine::set_config("network/latency-factor", 1.0);
+      sg::Engine::set_config("network/bandwidth-factor", 1.0);
+      sg::Engine::set_config("network/crosstraffic", false);
+    }
+    // The first zone created becomes the root. SimGrid 3.32 resolves a route wrongly when a
+    // zone holds hosts next to sub-zones (a host of the sub-zone is looked up among the hosts of
+    // the parent), so every host lives in a leaf zone: the hub zone of a region or a county zone.
+    const int32_t regions = t.region_count();
+    sg::NetZone* root = regions > 1 ? sg::create_star_zone("province") : nullptr;
+    std::vector<sg::NetZone*> region_zone(static_cast<size_t>(regions), nullptr);
+    std::vector<sg::NetZone*> hub_zone(static_cast<size_t>(regions), nullptr);
     std::vector<sg::NetZone*> county_zone(static_cast<size_t>(t.county_count()), nullptr);
-    for (int32_t r = 0; r < t.region_count(); ++r) {
+    for (int32_t r = 0; r < regions; ++r) {
       const Site& mun = t.site(t.municipal_vertex(r));
       const std::string admdvs = mun.name.substr(mun.name.find(':') + 1);
       sg::NetZone* z = sg::create_star_zone("region:" + admdvs);
       if (root != nullptr) z->set_parent(root);
       region_zone[static_cast<size_t>(r)] = z;
+      hub_zone[static_cast<size_t>(r)] = sg::create_star_zone(mun.name);
+      hub_zone[static_cast<size_t>(r)]->set_parent(z);
     }
     if (root == nullptr) root = region_zone.front();
     for (int32_t c = 0; c < t.county_count(); ++c) {
@@ -76,19 +87,19 @@ Result<SgPlatform> build_sg_platform(const Topology& t, const SgOptions& options
       county_zone[static_cast<size_t>(c)]->set_parent(region_zone[static_cast<size_t>(s.region)]);
     }
 
-    // The zone a vertex's host lives in: counties and municipal centres head their own zone;
-    // a core sits in its region's zone; every other site in the zone of the hub it goes up to.
+    // The zone of a vertex's host: a county heads its county zone, a municipal centre its region's
+    // hub zone, a core sits in the hub zone; every other site in the zone of the hub it goes up to.
     auto zone_of = [&](VertexId v) -> sg::NetZone* {
       const Site& s = t.site(v);
       switch (s.kind) {
         case SiteKind::kCounty: return county_zone[static_cast<size_t>(s.county)];
         case SiteKind::kMunicipal:
-        case SiteKind::kCore: return region_zone[static_cast<size_t>(s.region)];
+        case SiteKind::kCore: return hub_zone[static_cast<size_t>(s.region)];
         default: break;
       }
       const Site& up = t.site(s.up);
       return up.kind == SiteKind::kCounty ? county_zone[static_cast<size_t>(up.county)]
-                                          : region_zone[static_cast<size_t>(up.region)];
+                                          : hub_zone[static_cast<size_t>(up.region)];
     };
 
     for (VertexId v = 0; v < t.vertex_count(); ++v) {
@@ -96,13 +107,14 @@ Result<SgPlatform> build_sg_platform(const Topology& t, const SgOptions& options
     }
     for (EdgeId e = 0; e < t.edge_count(); ++e) {
       const Link& l = t.link(e);
-      // The link lives in the zone of its lower end (any zone would do: links are global).
-      auto [a, b] = t.ends(e);
-      p.links[static_cast<size_t>(e)] = zone_of(a)->create_link(l.name, l.spec.bandwidth)->set_latency(l.spec.latency)->seal();
-      (void)b;
+      // The link lives in the zone of its first end (any zone would do: links are global).
+      p.links[static_cast<size_t>(e)] =
+          zone_of(t.ends(e).first)->create_link(l.name, l.spec.bandwidth)->set_latency(l.spec.latency)->seal();
     }
 
-    // Routes: each host (or county zone) declares its links to the hub of its zone.
+    // Routes: each host declares its links to the hub of its zone; each county zone its
+    // county's uplink in the region zone, through the county host; each hub zone nothing,
+    // through the municipal host.
     for (VertexId v = 0; v < t.vertex_count(); ++v) {
       const Site& s = t.site(v);
       sg::NetZone* z = zone_of(v);
@@ -110,6 +122,8 @@ Result<SgPlatform> build_sg_platform(const Topology& t, const SgOptions& options
       switch (s.kind) {
         case SiteKind::kMunicipal:
           star_route(z, point, nullptr, {});  // the hub itself
+          star_route(region_zone[static_cast<size_t>(s.region)], z->get_netpoint(), point, {});
+          if (regions > 1) star_route(root, region_zone[static_cast<size_t>(s.region)]->get_netpoint(), point, {});
           break;
         case SiteKind::kCore:  // reached from the hub over the municipal centre's uplink
           star_route(z, point, nullptr, {p.links[static_cast<size_t>(t.site(t.municipal_vertex(s.region)).uplink)]});
@@ -124,15 +138,10 @@ Result<SgPlatform> build_sg_platform(const Topology& t, const SgOptions& options
           break;
       }
     }
-    if (t.region_count() > 1) {
-      for (int32_t r = 0; r < t.region_count(); ++r) {
-        star_route(root, region_zone[static_cast<size_t>(r)]->get_netpoint(),
-                   p.hosts[static_cast<size_t>(t.municipal_vertex(r))]->get_netpoint(), {});
-      }
-    }
     for (sg::NetZone* z : county_zone) {
       if (z != nullptr) z->seal();
     }
+    for (sg::NetZone* z : hub_zone) z->seal();
     for (sg::NetZone* z : region_zone) z->seal();
     root->seal();
     p.root = root;

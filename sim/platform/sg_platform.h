@@ -2,20 +2,23 @@
 // (DESIGN.md §3; the other is sim/engine.*). Uses the 3.32 API (create_star_zone, create_host,
 // create_link()->set_latency()->seal(), add_route with LinkInRoute).
 //
-// Zones, so that no route is ever listed pair by pair (a province has ≈ 11,000 hosts):
-//   root          star zone "province" holding the region zones (gateway: the municipal host,
-//                 no links: cross-region traffic is not modelled), or the region zone itself
-//                 when there is one region;
-//   region r      star zone "region:<admdvs>" centred on the municipal host (no links): the core
-//                 host (links: the municipal -> core link), private-line facility hosts (their
-//                 uplink) and one sub-zone per county (gateway: the county host, links: the
+// Zones, so that no route is ever listed pair by pair (a province has ≈ 11,000 hosts), all star
+// zones (a star zone routes A -> B as A's links then B's links, so each member declares only its
+// own links to the zone's hub):
+//   root          "province", holding the region zones (gateway: the municipal host, no links:
+//                 cross-region traffic is not modelled), or the region zone itself when there is
+//                 one region;
+//   region r      "region:<admdvs>", holding only zones: the hub zone (gateway: the municipal
+//                 host, no links) and one zone per county (gateway: the county host, links: the
 //                 county's uplink);
-//   county c      star zone "county:<admdvs>" centred on the county host (no links): every site
-//                 whose primary route goes up to that county (facility hosts, small-sites hosts,
-//                 standby FEPs), each with its uplink.
-// A star zone routes A -> B as A's links then B's links, so each site declares only its own
-// uplink and SimGrid's route between any two hosts is their primary routes joined at the hub
-// they share: facility -> core = [facility uplink, county uplink, municipal -> core].
+//   hub of r      "municipal:<admdvs>": the municipal host (no links), the core host (links: the
+//                 municipal -> core link) and the private-line facility hosts (their uplink);
+//   county c      "county:<admdvs>": the county host (no links) and every site whose primary
+//                 route goes up to it (facility hosts, small-sites hosts, standby FEPs; their
+//                 uplink).
+// Hosts live only in leaf zones: SimGrid 3.32 resolves a route wrongly when a zone holds hosts
+// next to sub-zones. SimGrid's route between two hosts is their primary routes joined where they
+// meet: facility -> core = [facility uplink, county uplink, municipal -> core].
 //
 // Every topology edge becomes one SimGrid link (SHARED: both directions share the bandwidth),
 // named as Link::name, with its bandwidth (bytes/s) and latency (s). Edges on no primary route
@@ -43,6 +46,11 @@ namespace yibao::sim {
 
 struct SgOptions {
   double host_speed = 1e9;  // flops of every host
+  // Makes a link's figures the ones it is given: network/latency-factor 1 and bandwidth-factor 1
+  // (the default LV08 model multiplies latency by 13.01 and bandwidth by 0.97) and no TCP
+  // cross-traffic, so a lone transfer takes Σ latency + bytes / bottleneck bandwidth (below
+  // network/TCP-gamma / (2 Σ latency)). Set before the first zone; false leaves the config alone.
+  bool exact_network = true;
 };
 
 // The platform built; pointers are owned by SimGrid and live as long as the Engine.

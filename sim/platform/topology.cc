@@ -103,13 +103,12 @@ const Site& Topology::site(VertexId v) const {
 
 const Link& Topology::link(EdgeId e) const {
   YB_CHECK(e >= 0 && e < edge_count(), "edge out of range");
-  return g_[edges_[static_cast<size_t>(e)]];
+  return links_[static_cast<size_t>(e)];
 }
 
 std::pair<VertexId, VertexId> Topology::ends(EdgeId e) const {
   YB_CHECK(e >= 0 && e < edge_count(), "edge out of range");
-  const auto& ed = edges_[static_cast<size_t>(e)];
-  return {static_cast<VertexId>(boost::source(ed, g_)), static_cast<VertexId>(boost::target(ed, g_))};
+  return ends_[static_cast<size_t>(e)];
 }
 
 VertexId Topology::other_end(EdgeId e, VertexId v) const {
@@ -191,7 +190,7 @@ std::vector<VertexId> Topology::shortest_path(VertexId from, VertexId to, const 
     if (d > dist[static_cast<size_t>(v)]) continue;
     if (v == to) break;
     for (auto [it, end] = boost::out_edges(static_cast<size_t>(v), g_); it != end; ++it) {
-      const Link& l = g_[*it];
+      const Link& l = links_[static_cast<size_t>(g_[*it].id)];
       if (!down.empty() && down[static_cast<size_t>(l.id)]) continue;
       auto w = static_cast<VertexId>(boost::target(*it, g_));
       if (w != to && !down_vertices.empty() && down_vertices[static_cast<size_t>(w)]) continue;
@@ -264,10 +263,12 @@ EdgeId TopologyBuilder::add_link(VertexId a, VertexId b, LinkClass cls, LinkSpec
   l.spec = spec;
   l.name = std::move(name);
   l.redundant = redundant;
-  auto [ed, added] = boost::add_edge(static_cast<size_t>(a), static_cast<size_t>(b), std::move(l), t_.g_);
+  auto [ed, added] = boost::add_edge(static_cast<size_t>(a), static_cast<size_t>(b), LinkRef{l.id}, t_.g_);
   YB_CHECK(added, "edge not added");
-  t_.edges_.push_back(ed);
-  return t_.g_[ed].id;
+  (void)ed;
+  t_.links_.push_back(std::move(l));
+  t_.ends_.emplace_back(a, b);
+  return t_.links_.back().id;
 }
 
 EdgeId TopologyBuilder::add_uplink(VertexId v, VertexId up, LinkClass cls, LinkSpec spec) {

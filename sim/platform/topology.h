@@ -136,13 +136,19 @@ struct Link {
   bool redundant = false;    // on no primary route (standby LAN and line, extra links)
 };
 
+// The edge property of the graph: the id of its Link (Topology::link); the Links themselves live
+// in a vector so that a Topology copies and moves safely.
+struct LinkRef {
+  EdgeId id = -1;
+};
+
 class Topology {
  public:
-  using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, Site, Link>;
+  using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, Site, LinkRef>;
 
   const Graph& graph() const { return g_; }
   int32_t vertex_count() const { return static_cast<int32_t>(boost::num_vertices(g_)); }
-  int32_t edge_count() const { return static_cast<int32_t>(edges_.size()); }
+  int32_t edge_count() const { return static_cast<int32_t>(links_.size()); }
   const Site& site(VertexId v) const;
   const Link& link(EdgeId e) const;
   // The two ends of an edge, in the order it was added (for an uplink: the lower site first).
@@ -188,7 +194,8 @@ class Topology {
   friend class TopologyBuilder;
   Topology() = default;
   Graph g_;
-  std::vector<Graph::edge_descriptor> edges_;
+  std::vector<Link> links_;                             // by EdgeId
+  std::vector<std::pair<VertexId, VertexId>> ends_;     // by EdgeId
   std::vector<VertexId> facility_vertex_;
   std::unordered_map<uint32_t, VertexId> standby_of_;
   std::vector<VertexId> counties_;

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <iterator>
-#include <map>
 
 #include "models/check.h"
 
@@ -87,13 +86,12 @@ void list_points(const std::vector<SinglePoint>& points, const char* noun, int m
                               p.facilities_cut == 1 ? "y" : "ies"));
   }
   if (shown == points.size()) return;
-  // The rest, grouped by how many facilities each cuts off.
-  std::map<uint32_t, size_t, std::greater<>> by_cut;
-  for (size_t i = shown; i < points.size(); ++i) ++by_cut[points[i].facilities_cut];
-  for (const auto& [cut, count] : by_cut) {
-    out.push_back(fmt::format("… and {} more {}s cutting off {} facilit{} each", grouped(count), noun, grouped(cut),
-                              cut == 1 ? "y" : "ies"));
-  }
+  // The rest on one line (sorted worst first, so the first left is the largest cut).
+  const uint32_t most = points[shown].facilities_cut;
+  const uint32_t least = points.back().facilities_cut;
+  const std::string each = most == least ? grouped(most) : grouped(least) + " to " + grouped(most);
+  out.push_back(fmt::format("… and {} more {}s cutting off {} facilit{} each", grouped(points.size() - shown), noun,
+                            each, most == 1 ? "y" : "ies"));
 }
 
 }  // namespace
@@ -121,7 +119,7 @@ TopologyReport analyse(const Topology& t) {
 
   // Biconnected components: articulation points, and bridges = components of a single edge.
   std::vector<size_t> component(static_cast<size_t>(t.edge_count()), 0);
-  auto component_map = boost::make_iterator_property_map(component.begin(), boost::get(&Link::id, g));
+  auto component_map = boost::make_iterator_property_map(component.begin(), boost::get(&LinkRef::id, g));
   std::vector<size_t> cut_vertices;
   auto [count, out] = boost::biconnected_components(g, component_map, std::back_inserter(cut_vertices));
   (void)out;

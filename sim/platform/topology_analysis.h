@@ -43,10 +43,10 @@ struct TopologyReport {
 TopologyReport analyse(const Topology& t);
 
 // A small text table: counts, reachability, then the single points of failure with the most
-// facilities cut off (at most `max_rows` of each sort, then one line summing the rest).
+// facilities cut off (single_points_of_failure(r, max_rows)).
 std::string format_report(const TopologyReport& r, int max_rows = 20);
-// One line per single point of failure (the `max_rows` worst of each sort, then one summary line
-// per sort for the rest, e.g. "… and 4,010 more bridges cutting off 1 facility each").
+// One line per single point of failure: the `max_rows` worst of each sort, then one line for the
+// rest of that sort ("… and 5,250 more bridges cutting off 1 to 304 facilities each").
 std::vector<std::string> single_points_of_failure(const TopologyReport& r, int max_rows = 20);
 
 }  // namespace yibao::sim
