@@ -43,9 +43,9 @@ std::string find_file(const std::string& path, const fs::path& scenario_dir) {
 }
 
 std::string looked_in(const std::string& path, const fs::path& scenario_dir) {
-  return "'" + path + "' is not found (looked relative to " +
-         (scenario_dir.empty() ? std::string("the current directory") : "'" + scenario_dir.string() + "'") +
-         ", the current directory and '" + repository_root().string() + "')";
+  const std::string first = scenario_dir.empty() ? std::string() : "'" + scenario_dir.string() + "', ";
+  return "'" + path + "' is not found (looked relative to " + first + "the current directory and '" +
+         repository_root().string() + "')";
 }
 
 // Resolves `field` in place. A file that is not found is an error at `at` when `needed`.
