@@ -36,31 +36,32 @@ std::optional<double> parse_number(std::string_view text) {
   return v;
 }
 
-std::optional<double> parse_duration(std::string_view text) {
+namespace {
+
+struct Unit {
+  std::string_view name;
+  double scale;
+};
+
+// A number followed by one of `units` ("" = no unit), scaled.
+std::optional<double> parse_with_unit(std::string_view text, std::initializer_list<Unit> units) {
   const auto [num, unit] = split_unit(trim(text));
   const auto v = parse_number(num);
   if (!v) return std::nullopt;
-  double scale = 0;
-  if (unit.empty() || unit == "s") scale = 1;
-  else if (unit == "ms") scale = 0.001;
-  else if (unit == "min") scale = 60;
-  else if (unit == "h") scale = 3600;
-  else if (unit == "d") scale = 86400;
-  else return std::nullopt;
-  return *v * scale;
+  for (const Unit& u : units) {
+    if (u.name == unit) return *v * u.scale;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<double> parse_duration(std::string_view text) {
+  return parse_with_unit(text, {{"", 1}, {"s", 1}, {"ms", 0.001}, {"min", 60}, {"h", 3600}, {"d", 86400}});
 }
 
 std::optional<double> parse_bandwidth(std::string_view text) {
-  const auto [num, unit] = split_unit(trim(text));
-  const auto v = parse_number(num);
-  if (!v) return std::nullopt;
-  double scale = 0;
-  if (unit.empty() || unit == "bps") scale = 1;
-  else if (unit == "kbps") scale = 1e3;
-  else if (unit == "Mbps") scale = 1e6;
-  else if (unit == "Gbps") scale = 1e9;
-  else return std::nullopt;
-  return *v * scale;
+  return parse_with_unit(text, {{"", 1}, {"bps", 1}, {"kbps", 1e3}, {"Mbps", 1e6}, {"Gbps", 1e9}});
 }
 
 Result<std::string> read_input_file(const std::string& path) {
