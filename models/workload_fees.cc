@@ -119,6 +119,12 @@ int FeePlanner::add_drugs(Rng& rng, const std::vector<const Item*>& from, int n,
   return added;
 }
 
+void FeePlanner::add_extra(Rng& rng, FeePlanModel& plan) const {
+  const Item* e = extras_[rng.below(extras_.size())];
+  const auto [price, units] = extra_price(*e, rng);
+  add(plan, e, price, units, 0, false);
+}
+
 FeePlanModel FeePlanner::outpatient(Rng& rng) const {
   FeePlanModel plan;
   const int32_t n = line_count(shape_.outpatient, rng);
@@ -137,9 +143,7 @@ FeePlanModel FeePlanner::outpatient(Rng& rng) const {
           shape_.outpatient_days, true);
       continue;
     }
-    const Item* e = extras_[rng.below(extras_.size())];
-    const auto [price, units] = extra_price(*e, rng);
-    add(plan, e, price, units, 0, false);
+    add_extra(rng, plan);
   }
   return plan;
 }
@@ -150,11 +154,7 @@ FeePlanModel FeePlanner::chronic_refill(Rng& rng) const {
   add(plan, consult_, rng.between(10, 30) * 100, 1, 0, false);
   const int drugs =
       add_drugs(rng, hospital_drugs_, std::min(shape_.max_drugs, n - 1), shape_.refill_days, true, false, plan);
-  for (int k = 1 + drugs; k < n; ++k) {
-    const Item* e = extras_[rng.below(extras_.size())];
-    const auto [price, units] = extra_price(*e, rng);
-    add(plan, e, price, units, 0, false);
-  }
+  for (int k = 1 + drugs; k < n; ++k) add_extra(rng, plan);
   return plan;
 }
 
@@ -191,9 +191,7 @@ FeePlanModel FeePlanner::inpatient_day(Rng& rng, bool discharge_drugs) const {
       add(plan, hospital_drugs_[rng.below(hospital_drugs_.size())], drug_price(rng), rng.between(1, 3), 0, false);
       continue;
     }
-    const Item* e = extras_[rng.below(extras_.size())];
-    const auto [price, units] = extra_price(*e, rng);
-    add(plan, e, price, units, 0, false);
+    add_extra(rng, plan);
   }
   if (discharge_drugs) {
     // Discharge drugs: a prescription of their own (only they count in a stay).

@@ -100,6 +100,8 @@ class FeePlanner {
   // Appends up to n distinct drugs of distinct ATC-4 classes from `from`; returns how many.
   int add_drugs(Rng& rng, const std::vector<const Item*>& from, int n, int32_t days, bool rx, bool discharge,
                 FeePlanModel& plan) const;
+  // Appends a test, material or (generated) service line.
+  void add_extra(Rng& rng, FeePlanModel& plan) const;
   static void add(FeePlanModel& plan, const Item* item, int64_t price_fen, int64_t units, int32_t days, bool rx,
                   bool discharge = false);
 

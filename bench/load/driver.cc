@@ -135,9 +135,9 @@ int Driver::setup_population() {
     return fail("the regenerated population differs from the core's (facilities or persons); same presets file?");
   facilities_ = make_facilities(*pop_, pick_facilities(*pop_, o_.facilities, o_.mix == Mix::kVisit));
   if (facilities_.empty()) return fail("the population has no facility to drive");
-  std::string error;
-  planner_ = FeePlanner::create(o_.generated_items, &error);
-  if (!planner_) return fail("catalogue: " + error);
+  auto planner = FeePlanner::create(o_.generated_items);
+  if (!planner.ok()) return fail("catalogue: " + std::string(planner.status().message()));
+  planner_.emplace(std::move(planner).value());
   picker_.emplace(*pop_, o_.load_seed, china_now().date());
   return 0;
 }

@@ -82,7 +82,7 @@ int Driver::prepare() {
       continue;
     }
     acquire();
-    start_prepare(&prep_ctx_, f, *p, planner_->outpatient(rng_),
+    start_prepare(&prep_ctx_, f, *p, to_wire(planner_->outpatient(rng_)),
                   [this, &prepared_mu](std::optional<PreparedVisit> v, const std::string& failure) {
                     if (v) {
                       std::lock_guard lock(prepared_mu);
@@ -138,9 +138,9 @@ bool Driver::launch(Clock::time_point intended) {
         return true;
       }
       if (f->pharmacy()) {
-        start_sale(&ctx_, f, *p, planner_->pharmacy(rng_), intended, std::move(done));
+        start_sale(&ctx_, f, *p, to_wire(planner_->pharmacy(rng_), true), intended, std::move(done));
       } else {
-        start_outpatient(&ctx_, f, *p, planner_->outpatient(rng_), intended, std::move(done));
+        start_outpatient(&ctx_, f, *p, to_wire(planner_->outpatient(rng_)), intended, std::move(done));
       }
       return true;
     }

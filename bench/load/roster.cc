@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 
-#include "models/catalog_yaml.h"
 
 namespace yibao::load {
 
@@ -56,27 +55,6 @@ std::vector<LoadFacility> make_facilities(const models::Population& pop, const s
   return out;
 }
 
-PersonPicker::PersonPicker(const models::Population& pop, uint64_t seed, CivilDate today)
-    : pop_(pop), rng_(seed, models::stream_id("load.persons")), today_(today) {}
-
-std::optional<models::Person> PersonPicker::draw(uint32_t j) {
-  for (int attempt = 0; attempt < 200; ++attempt) {
-    const uint64_t i = pop_.person_for(j, rng_);
-    if (used_.count(i) != 0) continue;
-    // Family mutual aid: a person's settlement may draw on the relative's account, so neither
-    // may be a visitor of this run already (their accounts would move between 2206 and 2207).
-    const std::optional<uint64_t> relative = pop_.mulaid_relative(i);
-    if (relative && used_.count(*relative) != 0) continue;
-    pop_.person_into(i, scratch_);
-    if (scratch_.enrolment != models::Enrolment::kEnrolled) continue;
-    if (scratch_.insutype == models::Insutype::kResident && scratch_.paid_through < today_) continue;
-    used_.insert(i);
-    if (relative) used_.insert(*relative);
-    return scratch_;
-  }
-  return std::nullopt;
-}
-
 void FeePlan::set_rxno(const std::string& rxno) {
   if (!prescription) return;
   for (auto& l : lines)
@@ -94,94 +72,19 @@ v1::FeeLine fee_line(int sn, const models::Item& item, int64_t fen_price, int64_
   return l;
 }
 
-namespace {
-
-// Passes every line rule whatever the person: no sex, age, lump-sum or non-medical item.
-bool plain(const models::Item& i) {
-  return i.kind != models::ItemKind::kNonMedical && !i.lump_sum && i.sex_only == 0 && i.min_age <= 0 &&
-         i.max_age >= 120;
-}
-
-}  // namespace
-
-std::optional<FeePlanner> FeePlanner::create(uint32_t generated_items, std::string* error) {
-  auto c = models::load_catalog(std::string(YB_MODELS_DATA_DIR) + "/catalog_fixture.yaml");
-  if (!c.ok()) {
-    *error = std::string(c.status().message());
-    return std::nullopt;
+FeePlan to_wire(const models::FeePlanModel& plan, bool pharmacy) {
+  FeePlan out;
+  out.lines.reserve(plan.lines.size());
+  int sn = 0;
+  for (const models::PlannedLine& l : plan.lines) {
+    v1::FeeLine f = fee_line(++sn, *l.item, l.price.v, l.units, l.days);
+    if (l.discharge) f.set_dscg_drug_flag(1);
+    if (pharmacy && l.rx) f.set_rx_circ_flag(1);  // an outside prescription brought to the pharmacy
+    out.lines.push_back(std::move(f));
   }
-  const size_t fixture_items = c->size();
-  c->add_generated(generated_items, models::kGeneratedItemsSeed);
-  FeePlanner p;
-  p.catalog_ = std::make_shared<models::Catalog>(std::move(c).value());
-  for (size_t k = 0; k < p.catalog_->size(); ++k) {
-    const models::Item& i = p.catalog_->at(static_cast<uint32_t>(k));
-    if (!i.is_drug() || !plain(i)) continue;
-    p.hospital_drugs_.push_back(&i);
-    // Pharmacy lines are inline: one unknown item refuses the sale, so fixture items only.
-    if (k < fixture_items && i.otc) p.otc_drugs_.push_back(&i);
-    if (k < fixture_items && !i.otc && !i.restricted && i.cls != models::ChargeClass::kC) p.rx_drugs_.push_back(&i);
-  }
-  for (const char* code : {"001102000010000", "002503010010000"}) {
-    if (p.catalog_->find(code) == nullptr) {
-      *error = std::string("the fixture catalogue lacks item ") + code;
-      return std::nullopt;
-    }
-  }
-  if (p.otc_drugs_.empty() || p.rx_drugs_.size() < 3) {
-    *error = "the fixture catalogue has too few OTC or prescription drugs";
-    return std::nullopt;
-  }
-  return p;
-}
-
-void FeePlanner::add_drugs(models::Rng& rng, const std::vector<const models::Item*>& from, int n, FeePlan& plan) const {
-  std::vector<std::string> classes;
-  for (int tries = 0; n > 0 && tries < 50; ++tries) {
-    const models::Item* d = from[rng.below(from.size())];
-    bool clash = false;
-    for (const auto& l : plan.lines) clash = clash || l.med_list_codg() == d->code;
-    if (!d->atc4.empty()) clash = clash || std::find(classes.begin(), classes.end(), d->atc4) != classes.end();
-    if (clash) continue;
-    if (!d->atc4.empty()) classes.push_back(d->atc4);
-    const int64_t price = rng.between(5, 80) * 100 + rng.between(0, 99);
-    const int64_t units = rng.between(1, 3);
-    plan.lines.push_back(fee_line(static_cast<int>(plan.lines.size()) + 1, *d, price, units, 3));
-    plan.total += price * units;
-    --n;
-  }
-  plan.prescription = true;
-}
-
-FeePlan FeePlanner::outpatient(models::Rng& rng) const {
-  FeePlan plan;
-  const int64_t consult = rng.between(10, 50) * 100;
-  plan.lines.push_back(fee_line(1, *catalog_->find("001102000010000"), consult, 1, 0));
-  plan.total += consult;
-  add_drugs(rng, hospital_drugs_, static_cast<int>(rng.between(1, 3)), plan);
-  if (rng.bernoulli(0.3)) {
-    const int64_t test = rng.between(30, 200) * 100;
-    plan.lines.push_back(
-        fee_line(static_cast<int>(plan.lines.size()) + 1, *catalog_->find("002503010010000"), test, 1, 0));
-    plan.total += test;
-  }
-  return plan;
-}
-
-FeePlan FeePlanner::pharmacy(models::Rng& rng) const {
-  FeePlan plan;
-  if (rng.bernoulli(0.5)) {
-    // OTC purchase: one item, ≤ ¥50 in all (OTC60).
-    const models::Item* d = otc_drugs_[rng.below(otc_drugs_.size())];
-    const int64_t price = rng.between(5, 25) * 100;
-    const int64_t units = rng.between(1, 2);
-    plan.lines.push_back(fee_line(1, *d, price, units, 3));
-    plan.total = price * units;
-    return plan;
-  }
-  add_drugs(rng, rx_drugs_, static_cast<int>(rng.between(1, 3)), plan);
-  for (auto& l : plan.lines) l.set_rx_circ_flag(1);  // an outside prescription brought to the pharmacy
-  return plan;
+  out.total = plan.total.v;
+  out.prescription = plan.prescription;
+  return out;
 }
 
 }  // namespace yibao::load
