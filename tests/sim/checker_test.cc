@@ -1,0 +1,176 @@
+// Tests of the live checker (sim/checker.h) against a real yibao-core on an SQLite ledger: a
+// few settlements and a cancel driven through the client pool and journaled as the simulator
+// does; the checker passes on the honest ledger, and fails — naming the id — once a committed
+// settlement is deleted from the ledger file behind the core's back (D1), or duplicated (D2).
+#include <sqlite3.h>
+
+#include <gtest/gtest.h>
+
+#include "sim/checker.h"
+#include "sim/result.h"
+#include "tests/e2e/visits_fixture.h"
+
+namespace yibao::testing {
+namespace {
+
+using sim::InvariantResult;
+using sim::JournalEntry;
+
+class CheckerLive : public VisitsTest {
+ protected:
+  // The ledger is tampered with on purpose: the fixture's D7 audit of the file would fail.
+  void TearDown() override {
+    pool_.reset();
+    if (core_ && core_->running()) EXPECT_EQ(core_->stop(), 0) << core_->output();
+  }
+
+  // Three outpatient settlements at one hospital, the third one cancelled, all journaled.
+  void settle_some() {
+    auto s = session_at(Level::kLevel2);
+    ASSERT_NE(s, nullptr);
+    for (int i = 0; i < 3; ++i) {
+      const models::Person p = person(models::Insutype::kEmployee, i);
+      v1::SettleRequest st = ready_to_settle(*s, p, "chk" + std::to_string(i));
+      v1::SettleReply rep;
+      ASSERT_TRUE(s->call(&S::Settle, st, &rep).ok());
+      JournalEntry e;
+      e.txn = 2207;
+      e.msgid = st.header().msgid();
+      e.fixmedins_code = s->code();
+      e.psn_no = p.psn_no;
+      e.mdtrt_id = st.mdtrt_id();
+      sim::fill_journal_split(rep.setlinfo(), &e);
+      journal_.push_back(e);
+    }
+    const JournalEntry& third = journal_.back();
+    v1::CancelSettlementRequest c;
+    *c.mutable_header() = s->header("2208");
+    c.set_setl_id(third.setl_id);
+    c.set_mdtrt_id(third.mdtrt_id);
+    c.set_psn_no(third.psn_no);
+    v1::CancelSettlementReply rep;
+    ASSERT_TRUE(s->call(&S::CancelSettlement, c, &rep).ok());
+    JournalEntry e;
+    e.txn = 2208;
+    e.msgid = c.header().msgid();
+    e.fixmedins_code = s->code();
+    e.psn_no = third.psn_no;
+    e.mdtrt_id = third.mdtrt_id;
+    e.omsgid = third.setl_id;
+    sim::fill_journal_split(rep.setlinfo(), &e);
+    journal_.push_back(e);
+  }
+
+  // Stops the core, runs `sql` on its ledger file, starts it again on the same ledger.
+  void tamper(const std::string& sql) {
+    pool_.reset();
+    ASSERT_EQ(core_->stop(), 0) << core_->output();
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(dir_.file("ledger.db").c_str(), &db), SQLITE_OK);
+    char* err = nullptr;
+    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+    const std::string why = err ? err : "";
+    sqlite3_free(err);
+    const int changes = sqlite3_changes(db);
+    sqlite3_close(db);
+    ASSERT_EQ(rc, SQLITE_OK) << why;
+    ASSERT_GT(changes, 0) << sql;
+    ASSERT_TRUE(core_->start()) << core_->error();
+    client::ClientOptions o;
+    o.target = core_->address();
+    o.channels = 2;
+    o.admin_token = "e2e-admin-token-0123456789";
+    ASSERT_TRUE(client::ClientPool::create(o, &pool_).ok());
+    ASSERT_TRUE(pool_->wait_connected(std::chrono::seconds(10)));
+  }
+
+  std::vector<InvariantResult> check() {
+    sim::LiveCheckOptions o;
+    o.ledger_fresh = true;
+    auto r = sim::check_live(journal_, *pool_, *pop_, o);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? std::move(r).value() : std::vector<InvariantResult>{};
+  }
+
+  static const InvariantResult& find(const std::vector<InvariantResult>& all, const std::string& id) {
+    for (const auto& r : all)
+      if (r.id == id) return r;
+    static const InvariantResult kNone;
+    ADD_FAILURE() << "no invariant " << id;
+    return kNone;
+  }
+
+  static bool names(const InvariantResult& r, const std::string& id) {
+    for (const auto& x : r.ids)
+      if (x.find(id) != std::string::npos) return true;
+    return false;
+  }
+
+  std::vector<JournalEntry> journal_;
+};
+
+TEST_P(CheckerLive, PassesOnAnHonestLedger) {
+  settle_some();
+  const auto all = check();
+  ASSERT_EQ(all.size(), 5u);
+  for (const char* id : {"D1", "D2", "D3", "D5", "D7"}) {
+    const InvariantResult& r = find(all, id);
+    EXPECT_TRUE(r.pass) << id << ": " << r.detail << (r.ids.empty() ? "" : " first: " + r.ids[0]);
+    EXPECT_TRUE(r.checked) << id;
+  }
+  // The modelled checker agrees on the same journal.
+  for (const InvariantResult& r : sim::check_modelled(journal_)) EXPECT_TRUE(r.pass) << r.id << ": " << r.detail;
+  // And the verdict of a result carrying them passes.
+  sim::RunInfo run;
+  run.invariants = all;
+  EXPECT_TRUE(sim::passed(sim::make_result(sim::Scenario{}, sim::Metrics{}, run)));
+}
+
+TEST_P(CheckerLive, ADeletedSettlementFailsD1NamingIt) {
+  settle_some();
+  const std::string lost = journal_[0].setl_id;
+  tamper("DELETE FROM settlement WHERE setl_id = '" + lost + "'");
+  const auto all = check();
+  const InvariantResult& d1 = find(all, "D1");
+  EXPECT_FALSE(d1.pass);
+  EXPECT_TRUE(names(d1, lost)) << d1.detail;
+  EXPECT_TRUE(names(d1, journal_[0].msgid));
+  EXPECT_FALSE(find(all, "D5").pass);  // 3201 and 3202 no longer balance either
+  sim::RunInfo run;
+  run.invariants = all;
+  const auto result = sim::make_result(sim::Scenario{}, sim::Metrics{}, run);
+  EXPECT_EQ(result["verdict"], "fail");
+  EXPECT_NE(result.dump().find(lost), std::string::npos);
+}
+
+TEST_P(CheckerLive, ADuplicatedSettlementFailsD2NamingIt) {
+  settle_some();
+  const JournalEntry& twice = journal_[1];
+  tamper("CREATE TEMP TABLE dup AS SELECT * FROM settlement WHERE setl_id = '" + twice.setl_id +
+         "'; UPDATE dup SET setl_id = setl_id || 'D'; INSERT INTO settlement SELECT * FROM dup;");
+  const auto all = check();
+  const InvariantResult& d2 = find(all, "D2");
+  EXPECT_FALSE(d2.pass);
+  EXPECT_TRUE(names(d2, twice.mdtrt_id)) << d2.detail;
+  EXPECT_TRUE(names(d2, twice.msgid)) << d2.detail;
+  EXPECT_TRUE(find(all, "D1").pass) << find(all, "D1").detail;
+}
+
+TEST_P(CheckerLive, AnUnreachableCoreIsAnError) {
+  settle_some();
+  pool_.reset();
+  ASSERT_EQ(core_->stop(), 0);
+  client::ClientOptions o;
+  o.target = core_->address();
+  o.default_deadline = std::chrono::milliseconds(300);
+  ASSERT_TRUE(client::ClientPool::create(o, &pool_).ok());
+  sim::LiveCheckOptions opts;
+  opts.deadline = std::chrono::milliseconds(300);
+  const auto r = sim::check_live(journal_, *pool_, *pop_, opts);
+  EXPECT_FALSE(r.ok());
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, CheckerLive, ::testing::Values("sqlite"));
+
+}  // namespace
+}  // namespace yibao::testing

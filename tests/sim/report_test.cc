@@ -1,0 +1,119 @@
+// Tests of sim/report.h: report.html carries the tables (verdict, SLOs, invariants, counts,
+// latency by transaction code and by facility type), the single points of failure and notes,
+// escapes text, embeds gnuplot's SVG when gnuplot runs, and says so instead when it cannot.
+#include "sim/report.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "sim/result.h"
+
+namespace yibao::sim {
+namespace {
+
+using nlohmann::json;
+
+bool have_gnuplot() { return std::system("gnuplot --version > /dev/null 2>&1") == 0; }
+
+Metrics sample() {
+  Metrics m(0, 60);
+  for (int i = 0; i < 300; ++i) {
+    const double t = i * 1.0;
+    m.on_sent(2207, t, false);
+    m.on_call(2207, models::Level::kLevel2, t, t + 0.02 + (i % 7) * 0.001, 0, 0, "");
+    m.on_queue("counters.level2", t, static_cast<uint64_t>(i % 5));
+  }
+  m.on_call(2102, models::Level::kPharmacy, 10, 10.05, 0, 9, "E_RULE_<x>");
+  m.on_visit(models::Level::kLevel2, true, 100);
+  return m;
+}
+
+json sample_result(const Metrics& m) {
+  Scenario s;
+  s.name = "report <test>";
+  s.file = "x.yaml";
+  Slo slo;
+  slo.name = "p99";
+  slo.metric = "latency_ms.by_txn.2207.p99";
+  slo.threshold = 1000;
+  s.slo = {slo};
+  RunInfo run;
+  InvariantResult d1;
+  d1.id = "D1";
+  add_offender(d1, "S000123 MSG000123");
+  d1.detail = "acknowledged settlements missing";
+  run.invariants = {d1};
+  return make_result(s, m, run);
+}
+
+TEST(Report, HtmlHasTheTablesSectionsAndEscapes) {
+  const Metrics m = sample();
+  ReportInputs in;
+  in.single_points_of_failure = {"county centre 450101 (articulation point)", "link fep-9 <-> county (bridge)"};
+  in.notes = {"calibration: default & small"};
+  const std::string h = report_html(sample_result(m), m, in);
+  EXPECT_EQ(h.rfind("<!DOCTYPE html>", 0), 0u);
+  for (const char* id : {"id=\"summary\"", "id=\"slo\"", "id=\"invariants\"", "id=\"counts\"", "id=\"spof\"",
+                         "id=\"money\"", "id=\"failed_by_reason\""})
+    EXPECT_NE(h.find(id), std::string::npos) << id;
+  EXPECT_NE(h.find("By transaction code"), std::string::npos);
+  EXPECT_NE(h.find("By facility type"), std::string::npos);
+  EXPECT_NE(h.find("<td>2207</td>"), std::string::npos);
+  EXPECT_NE(h.find("<td>level2</td>"), std::string::npos);
+  EXPECT_NE(h.find("Verdict: FAIL"), std::string::npos);
+  EXPECT_NE(h.find("S000123 MSG000123"), std::string::npos);
+  EXPECT_NE(h.find("Single points of failure"), std::string::npos);
+  EXPECT_NE(h.find("link fep-9 &lt;-&gt; county (bridge)"), std::string::npos);
+  EXPECT_NE(h.find("calibration: default &amp; small"), std::string::npos);
+  EXPECT_NE(h.find("report &lt;test&gt;"), std::string::npos);
+  EXPECT_EQ(h.find("E_RULE_<x>"), std::string::npos);  // escaped
+  // Self-contained: nothing fetched.
+  EXPECT_EQ(h.find("<script src"), std::string::npos);
+  EXPECT_EQ(h.find("<link"), std::string::npos);
+}
+
+TEST(Report, PlotsAreInlineSvgWhenGnuplotRuns) {
+  if (!have_gnuplot()) GTEST_SKIP() << "gnuplot is not installed";
+  const Metrics m = sample();
+  std::string why;
+  const std::vector<std::string> plots = draw_plots(m, "gnuplot", &why);
+  ASSERT_EQ(plots.size(), 3u) << why;
+  for (const std::string& svg : plots) EXPECT_EQ(svg.rfind("<svg", 0), 0u);
+  const std::string h = report_html(sample_result(m), m, ReportInputs{});
+  EXPECT_NE(h.find("<svg"), std::string::npos);
+  EXPECT_EQ(h.find("<?xml"), std::string::npos);
+}
+
+TEST(Report, WithoutGnuplotTheReportSaysSo) {
+  const Metrics m = sample();
+  ReportInputs in;
+  in.gnuplot = "/nonexistent/gnuplot-yb";
+  const std::string h = report_html(sample_result(m), m, in);
+  EXPECT_EQ(h.find("<svg"), std::string::npos);
+  EXPECT_NE(h.find("No plots:"), std::string::npos);
+  EXPECT_NE(h.find("gnuplot-yb"), std::string::npos);
+}
+
+TEST(Report, WriteReportWritesTheFile) {
+  const Metrics m = sample();
+  const std::string path = (std::filesystem::temp_directory_path() / "yb_report_test.html").string();
+  ReportInputs in;
+  in.gnuplot = "/nonexistent/gnuplot-yb";
+  ASSERT_TRUE(write_report(path, sample_result(m), m, in).ok());
+  EXPECT_GT(std::filesystem::file_size(path), 1000u);
+  std::filesystem::remove(path);
+  EXPECT_FALSE(write_report("/nonexistent-dir/x/report.html", sample_result(m), m, in).ok());
+}
+
+TEST(Report, SummaryTableNamesVerdictSlosInvariantsAndLatency) {
+  const Metrics m = sample();
+  const std::string t = summary_table(sample_result(m));
+  EXPECT_NE(t.find("verdict FAIL"), std::string::npos) << t;
+  EXPECT_NE(t.find("latency_ms.by_txn.2207.p99"), std::string::npos);
+  EXPECT_NE(t.find("D1"), std::string::npos);
+  EXPECT_NE(t.find("2207"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace yibao::sim
