@@ -161,6 +161,9 @@ class Metrics {
   void on_open_visit(models::Level facility_kind);
   // Live mode: the lag of simulated behind wall time at a pacing slice, milliseconds.
   void on_wall_lag(double lag_ms);
+  // Live mode: the pacer's whole lag histogram (µs) and the bridge's count of late hand-overs.
+  void add_wall_lag(const models::Histogram& lag_us) { wall_lag_ += lag_us; }
+  void add_late_sends(uint64_t n) { late_sends_ += n; }
   // Appends to the journal (every entry, warm-up included: the checker needs all of them).
   void journal(JournalEntry e);
   // The simulated end of the run (default: the latest event time seen); sets the measured span

@@ -1,0 +1,265 @@
+#include "sim/actors/requests.h"
+
+#include "yibao/settlement/v1/settlement.pb.h"
+
+namespace yibao::sim {
+namespace {
+
+namespace v1 = settlement::v1;
+using google::protobuf::Message;
+
+void add_diagnosis(google::protobuf::RepeatedPtrField<v1::Diagnosis>* out, const char* code, const char* name) {
+  auto* d = out->Add();
+  d->set_diag_type(1);
+  d->set_diag_code(code);
+  d->set_diag_name(name);
+  d->set_maindiag_flag(1);
+}
+
+const char* med_type_of(const VisitState& v) {
+  switch (v.kind) {
+    case models::VisitKind::kChronicRefill: return "14";
+    case models::VisitKind::kPharmacy: return "41";
+    case models::VisitKind::kInpatient: return "21";
+    case models::VisitKind::kOutpatient: break;
+  }
+  return "11";
+}
+
+// Adds the next fee plan's lines to `out`; returns Σ of their amounts (fen).
+int64_t add_plan(VisitState& v, google::protobuf::RepeatedPtrField<v1::FeeLine>* out, const std::string& rxno,
+                 CivilTime now) {
+  if (v.next_plan >= v.plans.size()) return 0;
+  const models::FeePlanModel& plan = v.plans[v.next_plan++];
+  int64_t total = 0;
+  for (const auto& l : plan.lines) {
+    *out->Add() = to_fee_line(l, ++v.line_sn, rxno, now);
+    total += l.amount().v;
+  }
+  return total;
+}
+
+template <class Req>
+void fill_sale(Req& q, VisitState& v, const std::string& rxno, CivilTime now) {
+  q.set_psn_no(v.person.psn_no);
+  q.set_mdtrt_cert_type("02");
+  q.set_mdtrt_cert_no(v.person.certno);
+  q.set_med_type("41");
+  q.set_acct_used_flag(1);
+  q.set_insutype(v.insutype);
+  const bool rx = v.next_plan < v.plans.size() && v.plans[v.next_plan].prescription;
+  if (rx) {
+    q.set_rxno(rxno);
+    q.set_rx_circ_flag(1);
+  }
+  q.set_medfee_sumamt(add_plan(v, q.mutable_feedetail(), rxno, now));
+}
+
+}  // namespace
+
+v1::RequestHeader make_header(const Caller& c, Rpc rpc, const std::string& msgid, CivilTime now,
+                              const std::string& insuplc_admdvs) {
+  v1::RequestHeader h;
+  h.set_infno(std::to_string(txn_code(rpc)));
+  h.set_msgid(msgid);
+  h.set_fixmedins_code(c.fixmedins_code);
+  h.set_opter(c.opter);
+  h.set_opter_type(1);
+  h.set_sign_no(c.sign_no);
+  h.set_inf_time(format_envelope(now));
+  h.set_infver("V1.0");
+  h.set_mdtrtarea_admvs(c.admdvs);
+  if (!insuplc_admdvs.empty()) h.set_insuplc_admdvs(insuplc_admdvs);
+  return h;
+}
+
+v1::FeeLine to_fee_line(const models::PlannedLine& l, int sn, const std::string& rxno, CivilTime now) {
+  v1::FeeLine f;
+  f.set_feedetl_sn(std::to_string(sn));
+  f.set_med_list_codg(l.item->code);
+  f.set_pric(l.price.v * 10000);  // millionths of a yuan
+  f.set_cnt(l.units * 10000);     // ten-thousandths
+  f.set_det_item_fee_sumamt(l.price.v * l.units);
+  f.set_prd_days(l.days);
+  f.set_fee_ocur_time(format_envelope(now));
+  if (l.rx && !rxno.empty()) f.set_rxno(rxno);
+  if (l.discharge) f.set_dscg_drug_flag(1);
+  return f;
+}
+
+std::unique_ptr<Message> build_sign_in(const Caller& c, const std::string& msgid, CivilTime now) {
+  auto q = std::make_unique<v1::SignInRequest>();
+  *q->mutable_header() = make_header(c, Rpc::kSignIn, msgid, now, {});
+  q->set_opter_no(c.opter);
+  q->set_mac("00:16:3e:00:00:01");
+  q->set_ip("10.0.0.1");
+  q->set_sign_secret(c.secret);
+  return q;
+}
+
+std::unique_ptr<Message> build_request(Rpc rpc, VisitState& v, const Caller& c, const std::string& msgid,
+                                       CivilTime now) {
+  const std::string& insuplc = v.person.insuplc_admdvs;
+  const std::string& rxno = v.rxno;
+  auto header = [&] { return make_header(c, rpc, msgid, now, rpc == Rpc::kGetPerson ? std::string() : insuplc); };
+  switch (rpc) {
+    case Rpc::kGetPerson: {
+      auto q = std::make_unique<v1::GetPersonRequest>();
+      *q->mutable_header() = header();
+      q->set_mdtrt_cert_type("02");
+      q->set_mdtrt_cert_no(v.person.certno);
+      return q;
+    }
+    case Rpc::kRegister: {
+      auto q = std::make_unique<v1::RegisterRequest>();
+      *q->mutable_header() = header();
+      q->set_psn_no(v.person.psn_no);
+      q->set_insutype(v.insutype);
+      q->set_begntime(format_envelope(now));
+      q->set_mdtrt_cert_type("02");
+      q->set_mdtrt_cert_no(v.person.certno);
+      q->set_ipt_otp_no("OTP" + msgid);
+      q->set_dept_code(c.dept_code);
+      return q;
+    }
+    case Rpc::kVisitInfo: {
+      auto q = std::make_unique<v1::VisitInfoRequest>();
+      *q->mutable_header() = header();
+      q->set_mdtrt_id(v.mdtrt_id);
+      q->set_psn_no(v.person.psn_no);
+      q->set_med_type(med_type_of(v));
+      if (v.kind == models::VisitKind::kChronicRefill)
+        add_diagnosis(q->mutable_diseinfo(), "I11", "hypertensive heart disease");
+      else
+        add_diagnosis(q->mutable_diseinfo(), "J06.9", "acute upper respiratory infection");
+      return q;
+    }
+    case Rpc::kUploadFees: {
+      auto q = std::make_unique<v1::UploadFeesRequest>();
+      *q->mutable_header() = header();
+      q->set_mdtrt_id(v.mdtrt_id);
+      q->set_psn_no(v.person.psn_no);
+      q->set_chrg_bchno(std::to_string(v.next_plan + 1));
+      add_plan(v, q->mutable_feedetail(), rxno, now);
+      return q;
+    }
+    case Rpc::kUploadInpatientFees: {
+      auto q = std::make_unique<v1::UploadInpatientFeesRequest>();
+      *q->mutable_header() = header();
+      q->set_mdtrt_id(v.mdtrt_id);
+      q->set_psn_no(v.person.psn_no);
+      q->set_chrg_bchno(std::to_string(v.next_plan + 1));
+      add_plan(v, q->mutable_feedetail(), rxno, now);
+      return q;
+    }
+    case Rpc::kPreSettle:
+    case Rpc::kSettle: {
+      auto fill = [&](auto& q) {
+        *q.mutable_header() = header();
+        q.set_psn_no(v.person.psn_no);
+        q.set_mdtrt_cert_type("02");
+        q.set_mdtrt_cert_no(v.person.certno);
+        q.set_med_type(med_type_of(v));
+        q.set_medfee_sumamt(v.medfee);
+        q.set_psn_setlway("01");
+        q.set_mdtrt_id(v.mdtrt_id);
+        q.set_insutype(v.insutype);
+        q.set_acct_used_flag(1);
+      };
+      if (rpc == Rpc::kPreSettle) {
+        auto q = std::make_unique<v1::PreSettleRequest>();
+        fill(*q);
+        return q;
+      }
+      auto q = std::make_unique<v1::SettleRequest>();
+      fill(*q);
+      q->set_invono("INV" + msgid.substr(12));
+      q->set_fund_pay_sumamt(v.fund);
+      q->set_acct_pay(v.acct);
+      q->set_psn_cash_pay(v.cash);
+      return q;
+    }
+    case Rpc::kAdmit: {
+      auto q = std::make_unique<v1::AdmitRequest>();
+      *q->mutable_header() = header();
+      q->set_psn_no(v.person.psn_no);
+      q->set_insutype(v.insutype);
+      q->set_mdtrt_cert_type("02");
+      q->set_mdtrt_cert_no(v.person.certno);
+      q->set_med_type("21");
+      q->set_ipt_no("IPT" + msgid);
+      q->set_begntime(format_envelope(now));
+      q->set_adm_dept_codg(c.dept_code);
+      add_diagnosis(q->mutable_diseinfo(), "J18.9", "pneumonia");
+      return q;
+    }
+    case Rpc::kDischarge: {
+      auto q = std::make_unique<v1::DischargeRequest>();
+      *q->mutable_header() = header();
+      q->set_mdtrt_id(v.mdtrt_id);
+      q->set_psn_no(v.person.psn_no);
+      q->set_endtime(format_envelope(now));
+      q->set_dscg_dept_codg(c.dept_code);
+      q->set_dscg_way("1");
+      add_diagnosis(q->mutable_diseinfo(), "J18.9", "pneumonia");
+      return q;
+    }
+    case Rpc::kInpatientPreSettle:
+    case Rpc::kInpatientSettle: {
+      auto fill = [&](auto& q) {
+        *q.mutable_header() = header();
+        q.set_mdtrt_id(v.mdtrt_id);
+        q.set_psn_no(v.person.psn_no);
+        q.set_medfee_sumamt(v.medfee);
+        q.set_acct_used_flag(1);
+        q.set_insutype(v.insutype);
+        q.set_mdtrt_cert_type("02");
+        q.set_mdtrt_cert_no(v.person.certno);
+      };
+      if (rpc == Rpc::kInpatientPreSettle) {
+        auto q = std::make_unique<v1::InpatientPreSettleRequest>();
+        fill(*q);
+        return q;
+      }
+      auto q = std::make_unique<v1::InpatientSettleRequest>();
+      fill(*q);
+      q->set_invono("INV" + msgid.substr(12));
+      q->set_fund_pay_sumamt(v.fund);
+      q->set_acct_pay(v.acct);
+      q->set_psn_cash_pay(v.cash);
+      return q;
+    }
+    case Rpc::kPharmacyPreSettle: {
+      auto q = std::make_unique<v1::PharmacyPreSettleRequest>();
+      *q->mutable_header() = header();
+      fill_sale(*q, v, rxno, now);
+      v.next_plan--;  // the sale itself sends the same lines again
+      v.line_sn = 0;
+      return q;
+    }
+    case Rpc::kPharmacySettle: {
+      auto q = std::make_unique<v1::PharmacySettleRequest>();
+      *q->mutable_header() = header();
+      fill_sale(*q, v, rxno, now);
+      q->set_invono("INV" + msgid.substr(12));
+      q->set_fund_pay_sumamt(v.fund);
+      q->set_acct_pay(v.acct);
+      q->set_psn_cash_pay(v.cash);
+      return q;
+    }
+    case Rpc::kReverse: {
+      auto q = std::make_unique<v1::ReverseRequest>();
+      *q->mutable_header() = header();
+      q->set_psn_no(v.person.psn_no);
+      q->set_omsgid(v.settle_msgid);
+      q->set_oinfno(std::to_string(txn_code(v.settle_rpc)));
+      return q;
+    }
+    case Rpc::kSignIn:
+    case Rpc::kCancelSettlement:
+    case Rpc::kCount: break;
+  }
+  return nullptr;
+}
+
+}  // namespace yibao::sim

@@ -1,0 +1,491 @@
+#include "sim/actors/site.h"
+
+#include <simgrid/s4u/Actor.hpp>
+#include <simgrid/s4u/Comm.hpp>
+#include <simgrid/s4u/Engine.hpp>
+#include <simgrid/s4u/Host.hpp>
+#include <simgrid/s4u/Mailbox.hpp>
+#include <xbt/log.h>
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <unordered_map>
+
+#include "sim/actors/event_queue.h"
+#include "sim/actors/requests.h"
+#include "sim/actors/station.h"
+#include "sim/actors/visit.h"
+#include "sim/actors/visit_script.h"
+#include "sim/checker.h"
+#include "yibao/settlement/v1/settlement.pb.h"
+
+XBT_LOG_NEW_DEFAULT_CATEGORY(yb_site, "yibao-sim facility sites");
+
+namespace yibao::sim {
+namespace {
+
+namespace s4u = simgrid::s4u;
+namespace v1 = settlement::v1;
+
+enum : uint32_t { kArrival = 1, kStepDone = 2, kDeadline = 3, kSignInDeadline = 4, kSignInAgain = 5 };
+constexpr uint64_t kSignInTag = 1ULL << 63;
+constexpr int kDeadlineExceeded = 4;  // grpc::StatusCode numbers
+constexpr int kUnavailable = 14;
+
+struct Facility {
+  uint32_t index = 0;        // population index
+  models::Level level = models::Level::kLevel2;
+  Caller caller;
+  Station<uint64_t> windows; // visit ids
+  int32_t sign_day = -1;     // civil day of the sign-in
+  bool signing = false;
+  uint16_t sign_seq = 0;
+  std::vector<uint64_t> waiting;  // visits whose next call waits for the sign-in
+  std::vector<models::Rng> arrivals;  // per visit kind
+  uint64_t visits = 0;
+  // msgid sequence within its second.
+  int64_t msgid_second = -1;
+  int msgid_seq = 0;
+};
+
+CivilTime wall_china_now() {
+  using namespace std::chrono;
+  return CivilTime{duration_cast<seconds>(system_clock::now().time_since_epoch()).count() + 8 * 3600};
+}
+
+class Site {
+ public:
+  Site(const SiteContext* ctx, SiteSpec spec) : ctx_(ctx), spec_(std::move(spec)) {}
+
+  void run() {
+    inbox_ = s4u::Mailbox::by_name("site:" + spec_.name);
+    inbox_->set_receiver(s4u::Actor::self());
+    setup();
+    CoreReply* incoming = nullptr;
+    std::vector<s4u::CommPtr> waiting{inbox_->get_async<CoreReply>(&incoming)};
+    while (true) {
+      double now = s4u::Engine::get_clock();
+      while (!events_.empty() && events_.next_time() <= now) handle(events_.pop(), now);
+      if (now >= ctx_->end_s && (visits_.empty() || now >= ctx_->end_s + ctx_->drain_s)) break;
+      double until = events_.empty() ? ctx_->end_s + ctx_->drain_s : std::min(events_.next_time(), ctx_->end_s + ctx_->drain_s);
+      if (now < ctx_->end_s) until = std::min(until, ctx_->end_s);
+      if (s4u::Comm::wait_any_for(waiting, std::max(0.0, until - now)) != 0) continue;
+      std::unique_ptr<CoreReply> reply(incoming);
+      waiting[0] = inbox_->get_async<CoreReply>(&incoming);
+      on_reply(std::move(reply), s4u::Engine::get_clock());
+    }
+    waiting[0]->cancel();
+    // Visits still open at the end (long stays, calls beyond the drain) are counted, not lost.
+    for (auto& [id, v] : visits_) ctx_->metrics->on_open_visit(facility_of(v).level);
+    inbox_->set_receiver(nullptr);
+  }
+
+ private:
+  Facility& facility_of(const VisitState& v) { return facilities_[v.fac]; }
+  CivilTime civil(double t) const { return ctx_->civil_start.plus_seconds(static_cast<int64_t>(t)); }
+
+  void setup() {
+    const auto& pop = *ctx_->population;
+    facilities_.reserve(spec_.facilities.size());
+    for (uint32_t j : spec_.facilities) {
+      Facility f;
+      f.index = j;
+      f.level = pop.facility_kind(j);
+      const models::Facility fac = pop.facility(j);
+      f.caller.fixmedins_code = fac.code;
+      f.caller.admdvs = fac.admdvs;
+      f.caller.secret = fac.secret;
+      f.caller.dept_code = fac.departments.empty() ? std::string() : fac.departments.front().code;
+      f.windows = Station<uint64_t>(ctx_->workload->counter_windows(j));
+      for (int k = 0; k < models::kVisitKinds; ++k)
+        f.arrivals.emplace_back(ctx_->seed, models::stream_id("arrivals"), uint64_t{j} * 8 + static_cast<uint64_t>(k));
+      facilities_.push_back(std::move(f));
+    }
+    for (uint32_t i = 0; i < facilities_.size(); ++i)
+      for (int k = 0; k < models::kVisitKinds; ++k) schedule_arrival(i, static_cast<models::VisitKind>(k), 0);
+  }
+
+  bool generated(models::VisitKind k) const {
+    switch (k) {
+      case models::VisitKind::kOutpatient:
+      case models::VisitKind::kChronicRefill: return ctx_->outpatient;
+      case models::VisitKind::kPharmacy: return ctx_->pharmacy;
+      case models::VisitKind::kInpatient: return ctx_->inpatient;
+    }
+    return false;
+  }
+
+  void schedule_arrival(uint32_t fac, models::VisitKind kind, double from) {
+    if (!generated(kind)) return;
+    Facility& f = facilities_[fac];
+    const double t = ctx_->workload->next_arrival_s(f.index, kind, ctx_->civil_start, from, ctx_->end_s,
+                                                    f.arrivals[static_cast<size_t>(kind)]);
+    if (t < ctx_->end_s) events_.push(t, kArrival, fac, static_cast<uint64_t>(kind));
+  }
+
+  void handle(const Event& e, double now) {
+    switch (e.kind) {
+      case kArrival: {
+        const auto kind = static_cast<models::VisitKind>(e.b);
+        const uint32_t fac = static_cast<uint32_t>(e.a);
+        schedule_arrival(fac, kind, now);
+        if (ctx_->max_visits_per_site == 0 || started_ < ctx_->max_visits_per_site) new_visit(fac, kind, now);
+        break;
+      }
+      case kStepDone: {
+        auto it = visits_.find(e.a);
+        if (it != visits_.end()) advance(it->second, now);
+        break;
+      }
+      case kDeadline: on_deadline(e.a, static_cast<uint16_t>(e.b >> 8), static_cast<int>(e.b & 0xff), now); break;
+      case kSignInDeadline: {  // a sign-in never answered is tried again
+        Facility& f = facilities_[e.a];
+        if (f.signing && f.sign_seq == e.b) {
+          f.signing = false;
+          sign_in(static_cast<uint32_t>(e.a), now);
+        }
+        break;
+      }
+      case kSignInAgain: sign_in(static_cast<uint32_t>(e.a), now); break;
+    }
+  }
+
+  void new_visit(uint32_t fac, models::VisitKind kind, double now) {
+    Facility& f = facilities_[fac];
+    ++started_;
+    const uint64_t id = next_visit_id_++;
+    models::Rng rng(ctx_->seed, models::stream_id("visit"), (uint64_t{f.index} << 32) | f.visits++);
+    VisitState& v = visits_[id];
+    v.id = id;
+    v.fac = fac;
+    v.kind = kind;
+    v.arrived = now;
+    const models::VisitPlan plan = ctx_->workload->plan_visit(f.index, kind, civil(now), *ctx_->fees, rng);
+    v.person = ctx_->population->person(plan.person);
+    v.insutype = std::to_string(static_cast<int>(v.person.insutype));
+    v.plans = plan.fees;
+    v.rxno = fmt::format("RX{}{:08}", f.caller.fixmedins_code.substr(6), id % 100000000);
+    v.script = make_script(plan, *ctx_->workload, rng);
+    advance(v, now);
+  }
+
+  // Runs the visit's steps from pc until one has to wait.
+  void advance(VisitState& v, double now) {
+    while (!v.failed && v.pc < v.script.size()) {
+      const Step& s = v.script[v.pc];
+      switch (s.kind) {
+        case StepKind::kQueue: {
+          Facility& f = facility_of(v);
+          ++v.pc;
+          const bool starts = f.windows.arrive(now, v.id);
+          ctx_->metrics->on_queue(queue_name(f.level), now, f.windows.queued());
+          if (!starts) return;  // resumed by a window's release
+          v.at_window = true;
+          break;
+        }
+        case StepKind::kRelease: {
+          ++v.pc;
+          release_window(v, now);
+          break;
+        }
+        case StepKind::kDelay: {
+          ++v.pc;
+          events_.push(now + s.seconds, kStepDone, v.id);
+          return;
+        }
+        case StepKind::kCall: {
+          start_call(v, s.rpc, now);
+          return;  // resumed by the answer
+        }
+      }
+    }
+    finish(v, now);
+  }
+
+  void release_window(VisitState& v, double now) {
+    if (!v.at_window) return;
+    v.at_window = false;
+    Facility& f = facility_of(v);
+    std::optional<uint64_t> next = f.windows.release(now);
+    ctx_->metrics->on_queue(queue_name(f.level), now, f.windows.queued());
+    if (next) {
+      auto it = visits_.find(*next);
+      if (it != visits_.end()) {
+        it->second.at_window = true;
+        events_.push(now, kStepDone, *next);  // continue after this visit's step, in order
+      }
+    }
+  }
+
+  void finish(VisitState& v, double now) {
+    release_window(v, now);
+    ctx_->metrics->on_visit(facility_of(v).level, !v.failed, now);
+    visits_.erase(v.id);
+  }
+
+  static std::string queue_name(models::Level l) { return std::string("counters.") + std::string(facility_type_name(l)); }
+
+  // ---- Calls ----------------------------------------------------------------------------
+
+  std::string next_msgid(Facility& f, double now) {
+    const int64_t second = ctx_->live ? wall_china_now().s : civil(now).s;
+    if (second > f.msgid_second) {
+      f.msgid_second = second;
+      f.msgid_seq = 0;
+    } else if (++f.msgid_seq >= 10000) {  // the second is used up: borrow the next one
+      ++f.msgid_second;
+      f.msgid_seq = 0;
+    }
+    return fmt::format("{}{}{:04}", f.caller.fixmedins_code, format_compact(CivilTime{f.msgid_second}), f.msgid_seq);
+  }
+
+  bool signed_in(const Facility& f, double now) const {
+    return !f.caller.sign_no.empty() && f.sign_day == civil(now).date().days;
+  }
+
+  void start_call(VisitState& v, Rpc rpc, double now) {
+    Facility& f = facility_of(v);
+    if (!signed_in(f, now)) {
+      v.waiting_signin = true;
+      f.waiting.push_back(v.id);
+      sign_in(v.fac, now);
+      return;
+    }
+    v.rpc = rpc;
+    v.msgid = next_msgid(f, now);
+    v.body = build_request(rpc, v, f.caller, v.msgid, civil(now));
+    v.attempt = 0;
+    v.intended = now;
+    ++v.call_seq;
+    if (moves_money(rpc)) {
+      v.settle_msgid = v.msgid;
+      v.settle_rpc = rpc;
+    }
+    send_attempt(v, now);
+  }
+
+  void send_attempt(VisitState& v, double now) {
+    Facility& f = facility_of(v);
+    auto req = std::make_unique<CoreRequest>();
+    req->rpc = v.rpc;
+    req->msgid = v.msgid;
+    req->body.reset(v.body->New());
+    req->body->CopyFrom(*v.body);
+    req->bytes = static_cast<uint32_t>(req->body->ByteSizeLong());
+    req->intended = v.intended;
+    req->sent = now;
+    req->attempt = v.attempt;
+    req->reply_to = inbox_;
+    req->tag = (v.id << 16) | v.call_seq;
+    req->facility = f.index;
+    req->host_vertex = spec_.vertex;
+    v.outstanding = true;
+    const double deadline = moves_money(v.rpc) ? ctx_->settle_deadline_s : ctx_->query_deadline_s;
+    events_.push(now + deadline, kDeadline, v.id, (uint64_t{v.call_seq} << 8) | static_cast<uint64_t>(v.attempt));
+    ctx_->metrics->on_sent(txn_code(v.rpc), now, false);
+    const uint64_t bytes = req->bytes;
+    spec_.core_inbox->put_init(req.release(), bytes)->detach();
+  }
+
+  void sign_in(uint32_t fac, double now) {
+    Facility& f = facilities_[fac];
+    if (f.signing) return;
+    f.signing = true;
+    ++f.sign_seq;
+    auto req = std::make_unique<CoreRequest>();
+    req->rpc = Rpc::kSignIn;
+    req->msgid = next_msgid(f, now);
+    req->body = build_sign_in(f.caller, req->msgid, civil(now));
+    req->bytes = static_cast<uint32_t>(req->body->ByteSizeLong());
+    req->intended = now;
+    req->sent = now;
+    req->reply_to = inbox_;
+    req->tag = kSignInTag | (uint64_t{f.sign_seq} << 32) | fac;
+    req->facility = f.index;
+    req->host_vertex = spec_.vertex;
+    ctx_->metrics->on_sent(9001, now, false);
+    const uint64_t bytes = req->bytes;
+    spec_.core_inbox->put_init(req.release(), bytes)->detach();
+    events_.push(now + ctx_->query_deadline_s, kSignInDeadline, fac, f.sign_seq);
+  }
+
+  void on_sign_in(std::unique_ptr<CoreReply> r, double now) {
+    const uint32_t fac = static_cast<uint32_t>(r->request->tag & 0xffffffffULL);
+    const uint16_t seq = static_cast<uint16_t>((r->request->tag >> 32) & 0xffff);
+    Facility& f = facilities_[fac];
+    if (seq != f.sign_seq || !f.signing) return;  // an answer to an attempt given up on
+    ctx_->metrics->on_call(9001, f.level, r->request->intended, now, r->core_s, r->status, r->reason);
+    f.signing = false;
+    if (!r->ok()) {
+      events_.push(now + 30, kSignInAgain, fac);
+      return;
+    }
+    f.caller.sign_no = static_cast<const v1::SignInReply&>(*r->body).sign_no();
+    f.sign_day = civil(now).date().days;
+    std::vector<uint64_t> waiting;
+    waiting.swap(f.waiting);
+    for (uint64_t id : waiting) {
+      auto it = visits_.find(id);
+      if (it == visits_.end()) continue;
+      it->second.waiting_signin = false;
+      advance(it->second, now);
+    }
+  }
+
+  void on_reply(std::unique_ptr<CoreReply> r, double now) {
+    const uint64_t tag = r->request->tag;
+    if (tag & kSignInTag) return on_sign_in(std::move(r), now);
+    auto it = visits_.find(tag >> 16);
+    if (it == visits_.end()) return;  // the visit ended (gave up) meanwhile
+    VisitState& v = it->second;
+    if (!v.outstanding || (tag & 0xffff) != v.call_seq) return;  // a late answer to an earlier call
+    v.outstanding = false;
+    Facility& f = facility_of(v);
+    const int txn = txn_code(v.rpc);
+    ctx_->metrics->on_call(txn, f.level, v.intended, now, r->core_s, r->status, r->reason);
+    if (!r->ok()) {
+      if (r->reason == "E_SIGNIN") {  // the sign-in expired: sign in again, then a fresh call
+        f.caller.sign_no.clear();
+        return start_call(v, v.rpc, now);
+      }
+      if (moves_money(v.rpc)) journal(v, f, *r, JournalEntry::Outcome::kRefused, now);
+      if (r->status == kUnavailable || r->status == kDeadlineExceeded) {
+        if (retry(v, now)) return;
+        return unknown_outcome(v, now);
+      }
+      v.failed = true;
+      return finish(v, now);
+    }
+    absorb(v, *r);
+    if (moves_money(v.rpc) || v.rpc == Rpc::kReverse) journal(v, f, *r, JournalEntry::Outcome::kAcked, now);
+    if (v.rpc == Rpc::kReverse) {  // the unknown settlement is undone: the visit ends unsettled
+      v.failed = true;
+      return finish(v, now);
+    }
+    ++v.pc;
+    advance(v, now);
+  }
+
+  // Takes what the next calls need from an answer.
+  void absorb(VisitState& v, const CoreReply& r) {
+    switch (v.rpc) {
+      case Rpc::kRegister: v.mdtrt_id = static_cast<const v1::RegisterReply&>(*r.body).mdtrt_id(); break;
+      case Rpc::kAdmit: v.mdtrt_id = static_cast<const v1::AdmitReply&>(*r.body).mdtrt_id(); break;
+      case Rpc::kUploadFees:
+        for (const auto& l : static_cast<const v1::UploadFeesReply&>(*r.body).result()) v.medfee += l.det_item_fee_sumamt();
+        break;
+      case Rpc::kUploadInpatientFees:
+        for (const auto& l : static_cast<const v1::UploadInpatientFeesReply&>(*r.body).result())
+          v.medfee += l.det_item_fee_sumamt();
+        break;
+      case Rpc::kPreSettle: take_split(v, static_cast<const v1::PreSettleReply&>(*r.body).setlinfo()); break;
+      case Rpc::kInpatientPreSettle:
+        take_split(v, static_cast<const v1::InpatientPreSettleReply&>(*r.body).setlinfo());
+        break;
+      case Rpc::kPharmacyPreSettle: take_split(v, static_cast<const v1::PharmacyPreSettleReply&>(*r.body).setlinfo()); break;
+      default: break;
+    }
+  }
+
+  static void take_split(VisitState& v, const v1::SetlInfo& s) {
+    v.medfee = s.medfee_sumamt();
+    v.fund = s.fund_pay_sumamt();
+    v.acct = s.acct_pay();
+    v.cash = s.psn_cash_pay();
+  }
+
+  static const v1::SetlInfo* setlinfo_of(Rpc rpc, const google::protobuf::Message& m) {
+    switch (rpc) {
+      case Rpc::kSettle: return &static_cast<const v1::SettleReply&>(m).setlinfo();
+      case Rpc::kInpatientSettle: return &static_cast<const v1::InpatientSettleReply&>(m).setlinfo();
+      case Rpc::kPharmacySettle: return &static_cast<const v1::PharmacySettleReply&>(m).setlinfo();
+      default: return nullptr;
+    }
+  }
+
+  void journal(const VisitState& v, const Facility& f, const CoreReply& r, JournalEntry::Outcome outcome, double now) {
+    JournalEntry e;
+    e.txn = txn_code(v.rpc);
+    e.msgid = v.msgid;
+    e.fixmedins_code = f.caller.fixmedins_code;
+    e.psn_no = v.person.psn_no;
+    e.mdtrt_id = v.mdtrt_id;
+    e.sim_time = now;
+    e.outcome = outcome;
+    e.reason = r.reason;
+    if (v.rpc == Rpc::kReverse) e.omsgid = v.settle_msgid;
+    if (outcome == JournalEntry::Outcome::kAcked && r.body) {
+      if (const v1::SetlInfo* s = setlinfo_of(v.rpc, *r.body)) fill_journal_split(*s, &e);
+    }
+    ctx_->metrics->journal(std::move(e));
+  }
+
+  bool retry(VisitState& v, double now) {
+    if (v.attempt >= ctx_->retries) return false;
+    ++v.attempt;
+    send_attempt(v, now);
+    return true;
+  }
+
+  void on_deadline(uint64_t id, uint16_t call_seq, int attempt, double now) {
+    auto it = visits_.find(id);
+    if (it == visits_.end()) return;
+    VisitState& v = it->second;
+    if (!v.outstanding || v.call_seq != call_seq || v.attempt != attempt) return;  // answered already
+    if (retry(v, now)) return;
+    v.outstanding = false;
+    ctx_->metrics->on_call(txn_code(v.rpc), facility_of(v).level, v.intended, now, 0, kDeadlineExceeded,
+                           "DEADLINE_EXCEEDED");
+    unknown_outcome(v, now);
+  }
+
+  // All attempts failed without an answer: a money-moving call is reversed (2601 with the
+  // original msgid, DOMAIN.md §3.4); anything else ends the visit as failed.
+  void unknown_outcome(VisitState& v, double now) {
+    Facility& f = facility_of(v);
+    if (moves_money(v.rpc) && !v.reversing) {
+      JournalEntry e;
+      e.txn = txn_code(v.rpc);
+      e.msgid = v.msgid;
+      e.fixmedins_code = f.caller.fixmedins_code;
+      e.psn_no = v.person.psn_no;
+      e.mdtrt_id = v.mdtrt_id;
+      e.sim_time = now;
+      e.outcome = JournalEntry::Outcome::kUnknown;
+      ctx_->metrics->journal(std::move(e));
+      ctx_->metrics->on_unknown(txn_code(v.rpc), now);
+      v.reversing = true;
+      v.failed = false;
+      // The 2601 replaces the rest of the script; the visit ends after it (not settled).
+      v.script.resize(v.pc + 1);
+      v.script[v.pc] = Step{StepKind::kCall, Rpc::kReverse, 0};
+      start_call(v, Rpc::kReverse, now);
+      return;
+    }
+    v.failed = true;
+    finish(v, now);
+  }
+
+  const SiteContext* ctx_;
+  SiteSpec spec_;
+  s4u::Mailbox* inbox_ = nullptr;
+  std::vector<Facility> facilities_;
+  std::unordered_map<uint64_t, VisitState> visits_;
+  EventQueue events_;
+  uint64_t next_visit_id_ = 1;
+  uint64_t started_ = 0;
+};
+
+}  // namespace
+
+void start_site(const SiteContext* ctx, SiteSpec spec) {
+  s4u::Host* host = spec.host;
+  const std::string name = "site-" + spec.name;
+  s4u::Actor::create(name, host, [ctx, spec = std::move(spec)]() mutable {
+    Site site(ctx, std::move(spec));
+    site.run();
+  });
+}
+
+}  // namespace yibao::sim

@@ -1,0 +1,71 @@
+// SiteActor: one SimGrid actor per site host (a front-end processor with the counters behind it,
+// or the shared host of a county's small sites), DESIGN.md §5 "The life of a visit". It owns:
+//   - the patient sources of its facilities (non-homogeneous Poisson arrivals per facility and
+//     visit kind, from models/workload), as timers on its EventQueue;
+//   - each facility's counter windows (a Station: card read and operator time happen at the
+//     window, and the cashier waits for the core's answers there);
+//   - every visit in progress, as a small state machine running its script of calls
+//     (DOMAIN.md §3.3: outpatient 1101 → 2201 → 2203 → 2204 → 2206 → 2207; pharmacy 1101 → 2101
+//     → 2102; inpatient 1101 → 2401 → 2301 × N → 2402 → 2303 → 2304);
+//   - the facility's sign-in (9001 before the first call, again after midnight and on E_SIGNIN);
+//   - client deadlines, retries with the same msgid, and 2601 when a money-moving call's
+//     outcome stays unknown (DOMAIN.md §3.4, §8.4).
+// Calls leave as CoreRequest* on the core gateway's inbox (so the network is simulated) and
+// answers come back on the site's own mailbox. No actor per visit, patient or counter.
+//
+// Determinism: every draw comes from a stream of models/rng.h keyed by (facility, purpose,
+// sequence); events at equal times run in insertion order.
+// Thread safety: engine thread only; the SiteContext is shared read-only by all sites.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/catalog.h"
+#include "models/population.h"
+#include "models/workload.h"
+#include "sim/metrics.h"
+
+namespace simgrid::s4u {
+class Host;
+class Mailbox;
+}  // namespace simgrid::s4u
+
+namespace yibao::sim {
+
+// What every site reads: shared, immutable during the run (Metrics aside).
+struct SiteContext {
+  const models::Population* population = nullptr;
+  const models::WorkloadModel* workload = nullptr;
+  const models::FeePlanner* fees = nullptr;
+  Metrics* metrics = nullptr;
+  CivilTime civil_start;      // civil time of simulated second 0
+  double end_s = 3600;        // no visit arrives at or after this simulated time
+  double drain_s = 120;       // the site keeps answering calls this long after end_s
+  uint64_t seed = 1;
+  uint64_t max_visits_per_site = 0;  // 0 = unbounded
+  bool live = false;          // msgid time field = wall clock at send (else simulated civil time)
+  // Client behaviour (DOMAIN.md §8.4).
+  double settle_deadline_s = 30;
+  double query_deadline_s = 10;
+  int retries = 2;
+  // Visit kinds generated.
+  bool outpatient = true;
+  bool pharmacy = true;
+  bool inpatient = true;
+};
+
+struct SiteSpec {
+  std::string name;                 // host name, for logs
+  simgrid::s4u::Host* host = nullptr;
+  int32_t vertex = -1;              // topology vertex of the host
+  std::vector<uint32_t> facilities; // population indices served from this host
+  simgrid::s4u::Mailbox* core_inbox = nullptr;  // the core of the site's pooling region
+};
+
+// Creates the site's actor on spec.host. `ctx` must outlive the simulation.
+void start_site(const SiteContext* ctx, SiteSpec spec);
+
+}  // namespace yibao::sim

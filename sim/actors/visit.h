@@ -1,0 +1,75 @@
+// A visit in progress inside a SiteActor, and the scripts visits run (DOMAIN.md §3.3, §8.4).
+//
+// A script is a short list of steps drawn when the visit arrives (delays are drawn then, so a
+// visit's timing does not depend on what other visits do): queue at a counter window, card read,
+// operator or doctor time, a call to the core, leave the window. The site runs the steps one
+// after another; a call step waits for its answer (with deadline, retries and, for money, a
+// 2601 when the outcome stays unknown).
+// Thread safety: none (one actor owns its visits).
+#pragma once
+
+#include <google/protobuf/message.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/entities.h"
+#include "models/workload.h"
+#include "sim/messages.h"
+
+namespace yibao::sim {
+
+enum class StepKind : uint8_t {
+  kQueue,    // wait for a free counter window of the facility
+  kRelease,  // leave the window
+  kDelay,    // card read, operator time, doctor, a day in hospital (seconds pre-drawn)
+  kCall,     // one call to the core
+};
+
+struct Step {
+  StepKind kind = StepKind::kDelay;
+  Rpc rpc = Rpc::kSignIn;  // kCall
+  double seconds = 0;      // kDelay
+};
+
+struct VisitState {
+  uint64_t id = 0;          // site-local, > 0
+  uint32_t fac = 0;         // index into the site's facilities
+  models::VisitKind kind = models::VisitKind::kOutpatient;
+  models::Person person;
+  std::string insutype;     // "310" / "390"
+  std::vector<Step> script;
+  size_t pc = 0;            // next step
+  double arrived = 0;
+  bool at_window = false;
+
+  // Fee plans: one for an outpatient visit or sale, one per upload of a stay.
+  std::vector<models::FeePlanModel> plans;
+  size_t next_plan = 0;
+  int line_sn = 0;          // feedetl_sn counter of the visit
+  std::string rxno;         // prescription number of the visit
+
+  // What the core said so far.
+  std::string mdtrt_id;
+  int64_t medfee = 0;       // Σ accepted line amounts, fen
+  int64_t fund = 0, acct = 0, cash = 0;  // declared split from the pre-settlement
+  std::string settle_msgid; // the money-moving call's msgid (for 2601)
+  Rpc settle_rpc = Rpc::kSettle;
+
+  // The call in flight.
+  uint16_t call_seq = 0;
+  Rpc rpc = Rpc::kSignIn;
+  std::string msgid;
+  std::unique_ptr<google::protobuf::Message> body;  // master copy; each attempt sends a copy
+  int attempt = 0;
+  double intended = 0;
+  bool outstanding = false;
+  bool waiting_signin = false;
+
+  bool failed = false;
+  bool reversing = false;   // the visit ends with a 2601 of an unknown outcome
+};
+
+}  // namespace yibao::sim

@@ -1,0 +1,74 @@
+// LiveCore: the yibao-core a live run drives (DESIGN.md §5 "Core hop", live): either one the
+// simulator starts itself on 127.0.0.1 with a temporary SQLite ledger and the scenario's
+// population, or a running one given by address (whose population must be the scenario's
+// preset and seed: uploading another population through Admin is not built yet). It owns the
+// client pool, makes the live bridge, runs the paced engine and reads the ledger back for the
+// checker. Stops a core it started when destroyed.
+// Engine thread / main thread only.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "grpc/client/client_pool.h"
+#include "models/population.h"
+#include "models/status.h"
+#include "sim/core_gateway.h"
+#include "sim/metrics.h"
+#include "sim/result.h"
+#include "sim/scenario.h"
+
+namespace simgrid::s4u {
+class Engine;
+}
+
+namespace yibao::sim {
+
+class CoreProcess;
+class LiveBridge;
+
+struct LiveCoreOptions {
+  std::string address;           // "" = start a core
+  std::string admin_token_file;  // with address
+  client::TlsOptions tls;
+  std::string preset = "county";
+  uint64_t seed = 1;
+  std::string policy;            // started core: --policy ("" = its default)
+  std::string ledger;            // started core: ledger path ("" = a temporary one, removed after)
+  int channels = 4;
+  bool log = true;               // say what was started
+};
+
+class LiveCore {
+ public:
+  static Result<std::unique_ptr<LiveCore>> open(const LiveCoreOptions& o);
+  ~LiveCore();
+
+  int32_t population_year() const { return year_; }
+  bool ledger_fresh() const { return fresh_; }
+  std::string describe() const;
+  client::ClientPool& pool() { return *pool_; }
+
+  // The gateway of the live run (LiveBridge over this pool).
+  std::unique_ptr<CoreGateway> make_bridge(const Scenario& s);
+  // Runs `engine` paced to the wall clock until `end_s` simulated seconds; lag and spans into
+  // `metrics` and `info`.
+  Status run_paced(simgrid::s4u::Engine& engine, double end_s, const Scenario& s, Metrics& metrics, RunInfo* info);
+  // D1, D2, D3, D5, D7 against the ledger.
+  Result<std::vector<InvariantResult>> check(const std::vector<JournalEntry>& journal,
+                                             const models::Population& population);
+
+ private:
+  LiveCore() = default;
+
+  LiveCoreOptions o_;
+  std::unique_ptr<CoreProcess> process_;
+  std::unique_ptr<client::ClientPool> pool_;
+  LiveBridge* bridge_ = nullptr;  // owned by the engine run (the gateway)
+  std::string address_;
+  int32_t year_ = 0;
+  bool fresh_ = false;
+};
+
+}  // namespace yibao::sim

@@ -1,0 +1,404 @@
+#include "sim/run.h"
+
+#include <simgrid/s4u/Actor.hpp>
+#include <simgrid/s4u/Engine.hpp>
+#include <simgrid/s4u/Host.hpp>
+#include <simgrid/s4u/Mailbox.hpp>
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+#include "models/catalog_yaml.h"
+#include "models/policy_yaml.h"
+#include "models/population_yaml.h"
+#include "sim/actors/site.h"
+#include "sim/checker.h"
+#include "sim/core_model.h"
+#include "sim/calibration.h"
+#include "sim/live/calibrate.h"
+#include "sim/live_core.h"
+#include "sim/mmc.h"
+#include "sim/platform/sg_platform.h"
+#include "sim/platform/topology.h"
+#include "sim/platform/topology_analysis.h"
+#include "sim/report.h"
+#include "sim/timeseries.h"
+
+namespace yibao::sim {
+namespace {
+
+namespace s4u = simgrid::s4u;
+using WallClock = std::chrono::steady_clock;
+
+std::string iso_utc_now() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// SimGrid's own command line: quiet logs, small actor stacks (sites are shallow).
+std::vector<std::string> engine_args() {
+  return {"yibao-sim", "--log=root.thres:critical", "--log=yb_site.thres:warning", "--cfg=contexts/stack-size:512"};
+}
+
+// Prints a progress line every few wall seconds while the simulation runs (a daemon actor, so
+// it never keeps the simulation alive). Reads the metrics from inside the simulation.
+void start_progress(s4u::Host* host, const Metrics* metrics, CivilTime start, double end_s, bool quiet) {
+  if (quiet) return;
+  s4u::Actor::create("progress", host, [metrics, start, end_s] {
+    s4u::Actor::self()->daemonize();
+    const auto t0 = WallClock::now();
+    auto last = t0;
+    while (true) {
+      s4u::this_actor::sleep_for(std::max(1.0, end_s / 1000));
+      const auto now = WallClock::now();
+      if (now - last < std::chrono::seconds(3)) continue;
+      last = now;
+      const double t = s4u::Engine::get_clock();
+      const TxnCounts c = metrics->totals();
+      uint64_t visits = 0, failed = 0;
+      for (const auto& [k, v] : metrics->visits_by_kind()) visits += v.ok + v.failed, failed += v.failed;
+      std::fprintf(stderr, "  sim %s (%3.0f%%)  wall %6.1f s  visits %llu (failed %llu)  calls %llu  errors %llu\n",
+                   format_iso(start.plus_seconds(static_cast<int64_t>(t))).c_str(), 100.0 * std::min(1.0, t / end_s),
+                   std::chrono::duration<double>(now - t0).count(), static_cast<unsigned long long>(visits),
+                   static_cast<unsigned long long>(failed), static_cast<unsigned long long>(c.acknowledged + c.failed),
+                   static_cast<unsigned long long>(c.failed));
+    }
+  });
+}
+
+StationParams station_of(const Calibration& c) {
+  StationParams p;
+  for (const auto& [code, d] : c.service) p.service[code] = ServiceTime{d.median_s, d.sigma, false};
+  // Codes the calibration lacks take the slowest read it has (conservative).
+  for (const auto& [code, d] : c.service)
+    if (d.median_s > p.fallback.median_s) p.fallback = ServiceTime{d.median_s, d.sigma, false};
+  p.workers = c.workers;
+  p.commit_a_s = c.commit_a_s;
+  p.commit_b_s = c.commit_b_s;
+  p.max_batch = c.max_batch;
+  return p;
+}
+
+// The scenario's platform overrides on top of DOMAIN.md §8.4.
+Result<TopologyParams> topology_params(const Scenario& s) {
+  TopologyParams p;
+  for (const LinkOverride& o : s.scale.links) {
+    std::optional<LinkClass> c = link_class_from_name(o.link_class);
+    if (!c) return Status::Refuse(reason::kBadRequest, s.file + ": unknown link class " + o.link_class);
+    if (o.bandwidth_bps) p.link(*c).bandwidth = *o.bandwidth_bps / 8;  // bits -> bytes per second
+    if (o.latency_s) p.link(*c).latency = *o.latency_s;
+  }
+  if (!s.scale.standby_fep) p.standby.fill(false);
+  return p;
+}
+
+nlohmann::json topology_json(const TopologyReport& r) {
+  nlohmann::json j;
+  j["sites"] = r.sites;
+  j["links"] = r.links;
+  j["redundant_links"] = r.redundant_links;
+  j["facilities"] = r.facilities;
+  j["facilities_with_standby"] = r.facilities_with_standby;
+  j["articulation_points"] = r.articulation_points.size();
+  j["bridges"] = r.bridges.size();
+  return j;
+}
+
+// One site actor per host that runs counters: a facility host or a county's small-sites host.
+// With max_facilities > 0, only facilities below that index generate visits.
+std::vector<SiteSpec> site_specs(const Topology& t, const SgPlatform& p, const std::vector<s4u::Mailbox*>& inboxes,
+                                 uint32_t max_facilities) {
+  std::vector<SiteSpec> out;
+  for (VertexId v = 0; v < t.vertex_count(); ++v) {
+    const Site& site = t.site(v);
+    if (site.stands_for() == 0 || site.region < 0 || static_cast<size_t>(site.region) >= inboxes.size()) continue;
+    SiteSpec spec;
+    spec.name = site.name;
+    spec.host = p.host(v);
+    spec.vertex = v;
+    spec.core_inbox = inboxes[static_cast<size_t>(site.region)];
+    for (uint32_t j = site.facility_begin; j < site.facility_end; ++j)
+      if (max_facilities == 0 || j < max_facilities) spec.facilities.push_back(j);
+    if (!spec.facilities.empty()) out.push_back(std::move(spec));
+  }
+  return out;
+}
+
+}  // namespace
+
+Run::Run(Scenario scenario, RunOptions options, std::string out_dir)
+    : s_(std::move(scenario)), o_(std::move(options)), out_(std::move(out_dir)) {}
+
+Run::~Run() = default;
+
+int Run::execute() {
+  const auto t0 = WallClock::now();
+  info_.wall_started = iso_utc_now();
+  if (s_.mmc) return run_mmc();
+  if (Status st = prepare(); !st.ok()) {
+    std::fprintf(stderr, "yibao-sim: %s\n", std::string(st.message()).c_str());
+    return 1;
+  }
+  if (Status st = run_simulation(); !st.ok()) {
+    std::fprintf(stderr, "yibao-sim: %s\n", std::string(st.message()).c_str());
+    return 1;
+  }
+  info_.wall_s = std::chrono::duration<double>(WallClock::now() - t0).count();
+  return finish();
+}
+
+Status Run::prepare() {
+  // The population: the scenario's preset with its overrides; in live mode the core's year.
+  std::string presets = s_.scale.presets_file.empty() ? models::default_presets_path() : s_.scale.presets_file;
+  YB_ASSIGN_OR_RETURN(models::PresetCatalog catalog, models::load_presets_file(presets));
+  const models::PresetDef* def = catalog.find(s_.scale.preset);
+  if (def == nullptr) return Status::Refuse(reason::kBadRequest, s_.file + ": unknown preset " + s_.scale.preset);
+  models::PresetDef d = *def;
+  if (s_.scale.persons) d.persons = *s_.scale.persons;
+  if (s_.scale.county_nodes) d.county_nodes = *s_.scale.county_nodes;
+  if (s_.scale.year) d.year = *s_.scale.year;
+
+  if (s_.mode == Mode::kLive) {
+    if (s_.scale.persons || s_.scale.county_nodes)
+      return Status::Refuse(reason::kBadRequest,
+                            s_.file + ": scale.persons and scale.county_nodes are not supported in live mode yet "
+                                      "(the core generates the preset's population itself)");
+    LiveCoreOptions lo;
+    lo.address = s_.core.address;
+    lo.admin_token_file = s_.core.admin_token_file;
+    lo.tls = o_.tls;
+    lo.preset = s_.scale.preset;
+    lo.seed = s_.seed;
+    lo.policy = s_.core.policy;
+    lo.ledger = s_.core.ledger;
+    lo.channels = s_.core.channels;
+    lo.log = !o_.quiet;
+    YB_ASSIGN_OR_RETURN(live_, LiveCore::open(lo));
+    d.year = live_->population_year();
+    notes_.push_back(live_->describe());
+  }
+  YB_ASSIGN_OR_RETURN(models::Population pop, models::Population::create(d, s_.seed));
+  population_.emplace(std::move(pop));
+
+  YB_ASSIGN_OR_RETURN(models::FeePlanner fees, models::FeePlanner::create(2000));
+  fees_.emplace(std::move(fees));
+  const std::string policy_file =
+      s_.core.policy.empty() ? std::string(YB_MODELS_DATA_DIR) + "/policy_default.yaml" : s_.core.policy;
+  YB_ASSIGN_OR_RETURN(models::PolicyBook book, models::load_policy_book(policy_file));
+  policies_.emplace(std::move(book));
+
+  models::WorkloadParams wp;
+  wp.volume_factor = s_.workload.volume_factor;
+  wp.card.failure = s_.workload.card_read_failure;
+  for (CivilDate h : s_.clock.holidays) wp.calendar.add_holiday(h);
+  for (CivilDate m : s_.clock.makeup_days) wp.calendar.add_makeup_day(m);
+  workload_ = std::make_unique<models::WorkloadModel>(*population_, wp);
+  metrics_ = std::make_unique<Metrics>(s_.clock.warmup_s, 60);
+  return Status::Ok();
+}
+
+Status Run::run_simulation() {
+  std::vector<std::string> args = engine_args();
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  int argc = static_cast<int>(argv.size());
+  s4u::Engine engine(&argc, argv.data());
+
+  // Platform: the topology of the preset, analysed, then translated into SimGrid.
+  const auto tp0 = WallClock::now();
+  YB_ASSIGN_OR_RETURN(TopologyParams tparams, topology_params(s_));
+  YB_ASSIGN_OR_RETURN(Topology topo, build_topology(*population_, tparams));
+  const TopologyReport analysis = analyse(topo);
+  spof_ = single_points_of_failure(analysis);
+  if (!analysis.unreachable_facilities.empty())
+    return Status::Refuse(reason::kBadRequest, fmt::format("{}: {} facilities cannot reach their core (first: {})", s_.file,
+                                                           analysis.unreachable_facilities.size(),
+                                                           analysis.unreachable_facilities.front()));
+  YB_ASSIGN_OR_RETURN(SgPlatform platform, build_sg_platform(topo));
+  extra_["topology"] = topology_json(analysis);
+  extra_["topology"]["wall_build_s"] = round3(std::chrono::duration<double>(WallClock::now() - tp0).count());
+
+  // The core hop: one per pooling region (modelled); a live run drives one core, the first
+  // region's, and simulates that region's facilities only.
+  const int32_t regions = s_.mode == Mode::kLive ? 1 : topo.region_count();
+  std::vector<s4u::Mailbox*> inboxes;
+  std::unique_ptr<ModelLedger> ledger;
+  std::vector<std::unique_ptr<CoreGateway>> gateways;
+  std::vector<CoreModel*> models;
+  if (s_.mode == Mode::kModelled) {
+    YB_ASSIGN_OR_RETURN(Calibration cal, load_calibration(s_.core.calibration));
+    notes_.push_back("Modelled core: calibration " + s_.core.calibration + " (" + cal.machine + ").");
+    ledger = std::make_unique<ModelLedger>(*population_, *policies_, fees_->catalog());
+    for (int32_t r = 0; r < regions; ++r) {
+      auto m = std::make_unique<CoreModel>(station_of(cal), ledger.get(), metrics_.get(), s_.clock.start,
+                                           s_.seed + static_cast<uint64_t>(r));
+      models.push_back(m.get());
+      gateways.push_back(std::move(m));
+    }
+  } else {
+    gateways.push_back(live_->make_bridge(s_));
+    if (topo.region_count() > 1)
+      notes_.push_back(fmt::format("Live mode drives one core: only the first of {} pooling regions is simulated.",
+                                   topo.region_count()));
+  }
+  for (int32_t r = 0; r < regions; ++r) {
+    inboxes.push_back(s4u::Mailbox::by_name(fmt::format("core:{}", r)));
+    gateways[static_cast<size_t>(r)]->start(platform.host(topo.core_vertex(r)), inboxes.back());
+  }
+  s4u::Host* core_host = platform.host(topo.core_vertex(0));
+
+  // The sites: one actor per host that serves facilities.
+  SiteContext ctx;
+  ctx.population = &*population_;
+  ctx.workload = workload_.get();
+  ctx.fees = &*fees_;
+  ctx.metrics = metrics_.get();
+  ctx.civil_start = s_.clock.start;
+  ctx.end_s = s_.clock.duration_s;
+  ctx.drain_s = std::max(120.0, s_.core.settle_deadline_s * (s_.core.retries + 1) + 60);
+  ctx.seed = s_.seed;
+  ctx.live = s_.mode == Mode::kLive;
+  ctx.settle_deadline_s = s_.core.settle_deadline_s;
+  ctx.query_deadline_s = s_.core.query_deadline_s;
+  ctx.retries = s_.core.retries;
+  ctx.outpatient = s_.workload.outpatient;
+  ctx.pharmacy = s_.workload.pharmacy;
+  ctx.inpatient = s_.workload.inpatient;
+  size_t sites = 0;
+  std::vector<SiteSpec> specs = site_specs(topo, platform, inboxes, s_.workload.max_facilities);
+  sites = specs.size();
+  if (sites > 0 && s_.workload.max_visits > 0)
+    ctx.max_visits_per_site = std::max<uint64_t>(1, (s_.workload.max_visits + sites - 1) / sites);
+  for (SiteSpec& spec : specs) start_site(&ctx, std::move(spec));
+  extra_["topology"]["site_actors"] = sites;
+  start_progress(core_host, metrics_.get(), s_.clock.start, ctx.end_s, o_.quiet);
+
+  if (!o_.quiet)
+    std::fprintf(stderr, "yibao-sim: %s (%s, %s preset, seed %llu): %zu site actors, %.0f simulated s\n",
+                 s_.name.c_str(), s_.mode == Mode::kLive ? "live" : "modelled", s_.scale.preset.c_str(),
+                 static_cast<unsigned long long>(s_.seed), sites, s_.clock.duration_s);
+  const auto tr0 = WallClock::now();
+  if (s_.mode == Mode::kModelled) {
+    engine.run();
+  } else {
+    YB_RETURN_IF_ERROR(live_->run_paced(engine, ctx.end_s + ctx.drain_s, s_, *metrics_, &info_));
+  }
+  extra_["wall_run_s"] = std::chrono::duration<double>(WallClock::now() - tr0).count();
+  metrics_->set_end(std::min(s4u::Engine::get_clock(), s_.clock.duration_s));
+  for (auto& g : gateways) g->finish();
+  if (!models.empty()) {
+    uint64_t served = 0, commits = 0;
+    double batched = 0;
+    for (const CoreModel* m : models) {
+      served += m->served();
+      commits += m->commits();
+      batched += m->mean_batch() * static_cast<double>(m->commits());
+    }
+    const ModelTotals& t = ledger->totals();
+    extra_["core_model"] = {{"cores", models.size()},
+                            {"served", served},
+                            {"commits", commits},
+                            {"mean_batch", round3(commits == 0 ? 0 : batched / static_cast<double>(commits))},
+                            {"settlements", t.settlements},
+                            {"reversals", t.reversals}};
+  }
+  return Status::Ok();
+}
+
+int Run::finish() {
+  if (s_.mode == Mode::kLive) {
+    Result<std::vector<InvariantResult>> inv = live_->check(metrics_->journal_entries(), *population_);
+    if (!inv.ok()) {
+      std::fprintf(stderr, "yibao-sim: the checker could not read the ledger back: %s\n",
+                   std::string(inv.status().message()).c_str());
+      return 1;
+    }
+    info_.invariants = std::move(*inv);
+  } else {
+    info_.invariants = check_modelled(metrics_->journal_entries());
+  }
+  if (!s_.pace.empty() && s_.mode == Mode::kLive) info_.lag_tolerance_ms = s_.pace.front().lag_tolerance_ms;
+  nlohmann::json result = make_result(s_, *metrics_, info_);
+  for (auto& [k, v] : extra_.items()) result[k] = v;
+  const std::string result_path = out_ + "/result.json";
+  if (Status st = write_result(result_path, result); !st.ok()) {
+    std::fprintf(stderr, "yibao-sim: %s\n", std::string(st.message()).c_str());
+    return 1;
+  }
+  if (s_.outputs.timeseries) {
+    if (Status st = write_timeseries(out_ + "/timeseries.csv", *metrics_); !st.ok())
+      std::fprintf(stderr, "yibao-sim: %s\n", std::string(st.message()).c_str());
+  }
+  if (s_.outputs.report) {
+    ReportInputs in;
+    in.single_points_of_failure = spof_;
+    in.notes = notes_;
+    if (Status st = write_report(out_ + "/report.html", result, *metrics_, in); !st.ok())
+      std::fprintf(stderr, "yibao-sim: %s\n", std::string(st.message()).c_str());
+  }
+  const bool pass = passed(result);
+  if (!o_.quiet) {
+    std::printf("%s", summary_table(result).c_str());
+    std::printf("run directory: %s (verdict %s)\n", out_.c_str(), pass ? "pass" : "fail");
+  }
+  return pass ? 0 : 3;
+}
+
+int Run::run_mmc() {
+  std::vector<std::string> args = engine_args();
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  int argc = static_cast<int>(argv.size());
+  s4u::Engine engine(&argc, argv.data());
+  const MmcResult r = run_mmc_station(engine, *s_.mmc, s_.seed);
+  nlohmann::json result;
+  result["schema_version"] = 1;
+  result["scenario"] = {{"name", s_.name}, {"file", s_.file}};
+  result["seed"] = s_.seed;
+  result["mode"] = "modelled";
+  result["mmc"] = r.to_json();
+  result["verdict"] = "pass";
+  result["wall_started"] = info_.wall_started;
+  if (Status st = write_result(out_ + "/result.json", result); !st.ok()) {
+    std::fprintf(stderr, "yibao-sim: %s\n", std::string(st.message()).c_str());
+    return 1;
+  }
+  if (!o_.quiet)
+    std::printf("M/M/%d: %llu customers, mean wait %.6g s (Erlang C %.6g s, %+.2f %%)\nrun directory: %s\n",
+                s_.mmc->servers, static_cast<unsigned long long>(r.served), r.mean_wait_s, r.erlang_c_wait_s,
+                100.0 * r.relative_error(), out_.c_str());
+  return 0;
+}
+
+}  // namespace yibao::sim
+
+namespace yibao::sim {
+
+int run_calibrate(const CalibrateCommand& c) {
+  CalibrateOptions o;
+  o.core_address = c.core_address;
+  o.admin_token_file = c.admin_token_file;
+  o.seconds = c.seconds;
+  o.rate = c.rate;
+  Calibration cal;
+  if (Status st = run_calibration(o, &cal); !st.ok()) {
+    std::fprintf(stderr, "yibao-sim: calibrate: %s\n", std::string(st.message()).c_str());
+    return 1;
+  }
+  if (Status st = write_calibration(cal, c.out); !st.ok()) {
+    std::fprintf(stderr, "yibao-sim: calibrate: %s\n", std::string(st.message()).c_str());
+    return 1;
+  }
+  std::printf("calibration written to %s (%zu transaction codes; %s)\n", c.out.c_str(), cal.service.size(),
+              cal.machine.c_str());
+  return 0;
+}
+
+}  // namespace yibao::sim
