@@ -43,9 +43,12 @@ std::string find_file(const std::string& path, const fs::path& scenario_dir) {
 }
 
 std::string looked_in(const std::string& path, const fs::path& scenario_dir) {
-  const std::string first = scenario_dir.empty() ? std::string() : "'" + scenario_dir.string() + "', ";
-  return "'" + path + "' is not found (looked relative to " + first + "the current directory and '" +
-         repository_root().string() + "')";
+  // Appends, not a chain of +: GCC 12 warns falsely (-Wrestrict) on "'" + std::string(...).
+  std::string out = "'";
+  out.append(path).append("' is not found (looked relative to ");
+  if (!scenario_dir.empty()) out.append("'").append(scenario_dir.string()).append("', ");
+  out.append("the current directory and '").append(repository_root().string()).append("')");
+  return out;
 }
 
 // Resolves `field` in place. A file that is not found is an error at `at` when `needed`.

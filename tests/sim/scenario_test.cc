@@ -56,7 +56,8 @@ TEST(ShippedScenarios, EveryFileLoadsAndSaysItsQuestion) {
 TEST(ShippedScenarios, EveryScenarioIsListedInTheReadme) {
   const std::string readme = testing::read_file((repo_root() / "scenarios" / "README.md").string());
   for (const fs::path& f : shipped_scenarios()) {
-    EXPECT_NE(readme.find("`" + f.filename().string() + "`"), std::string::npos) << f;
+    const std::string quoted = std::string("`").append(f.filename().string()).append("`");
+    EXPECT_NE(readme.find(quoted), std::string::npos) << f;
   }
 }
 
