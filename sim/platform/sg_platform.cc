@@ -4,6 +4,7 @@
 #include <simgrid/s4u/Engine.hpp>
 #include <simgrid/s4u/Host.hpp>
 #include <simgrid/s4u/Link.hpp>
+#include <simgrid/kernel/routing/NetZoneImpl.hpp>
 #include <simgrid/s4u/NetZone.hpp>
 
 #include <exception>
@@ -43,6 +44,12 @@ Status check_shape(const Topology& t) {
   return Status::Ok();
 }
 
+// "450100" of region r (from its municipal centre's name "municipal:450100").
+std::string admdvs_of(const Topology& t, int32_t r) {
+  const std::string& name = t.site(t.municipal_vertex(r)).name;
+  return name.substr(name.find(':') + 1);
+}
+
 }  // namespace
 
 Result<SgPlatform> build_sg_platform(const Topology& t, const SgOptions& options) {
@@ -64,27 +71,34 @@ Result<SgPlatform> build_sg_platform(const Topology& t, const SgOptions& options
     // The first zone created becomes the root. SimGrid 3.32 resolves a route wrongly when a
     // zone holds hosts next to sub-zones (a host of the sub-zone is looked up among the hosts of
     // the parent), so every host lives in a leaf zone: the hub zone of a region or a county zone.
+    //
+    // Every other zone is filled while still detached and attached afterwards: 3.32 checks a new
+    // host's name against every zone attached to the root, and lists every host under the root
+    // to seal a zone, which makes building with the zones attached O(hosts × zones) (the nation
+    // preset: hours). A detached zone gets the root's models by hand, as set_parent would.
     const int32_t regions = t.region_count();
-    sg::NetZone* root = regions > 1 ? sg::create_star_zone("province") : nullptr;
+    sg::NetZone* root = sg::create_star_zone(regions > 1 ? std::string("province") : "region:" + admdvs_of(t, 0));
+    auto detached = [root](const std::string& name) {
+      sg::NetZone* z = sg::create_star_zone(name);
+      auto* impl = z->get_impl();
+      const auto* from = root->get_impl();
+      impl->set_network_model(from->get_network_model());
+      impl->set_cpu_pm_model(from->get_cpu_pm_model());
+      impl->set_cpu_vm_model(from->get_cpu_vm_model());
+      impl->set_disk_model(from->get_disk_model());
+      impl->set_host_model(from->get_host_model());
+      return z;
+    };
     std::vector<sg::NetZone*> region_zone(static_cast<size_t>(regions), nullptr);
     std::vector<sg::NetZone*> hub_zone(static_cast<size_t>(regions), nullptr);
     std::vector<sg::NetZone*> county_zone(static_cast<size_t>(t.county_count()), nullptr);
     for (int32_t r = 0; r < regions; ++r) {
-      const Site& mun = t.site(t.municipal_vertex(r));
-      const std::string admdvs = mun.name.substr(mun.name.find(':') + 1);
-      sg::NetZone* z = sg::create_star_zone("region:" + admdvs);
-      if (root != nullptr) z->set_parent(root);
-      region_zone[static_cast<size_t>(r)] = z;
-      hub_zone[static_cast<size_t>(r)] = sg::create_star_zone(mun.name);
-      hub_zone[static_cast<size_t>(r)]->set_parent(z);
+      region_zone[static_cast<size_t>(r)] = regions > 1 ? detached("region:" + admdvs_of(t, r)) : root;
+      hub_zone[static_cast<size_t>(r)] = detached(t.site(t.municipal_vertex(r)).name);
     }
-    if (root == nullptr) root = region_zone.front();
     for (int32_t c = 0; c < t.county_count(); ++c) {
-      VertexId cv = t.county_vertex(c);
-      if (cv < 0) continue;  // a hand-made topology may skip county numbers
-      const Site& s = t.site(cv);
-      county_zone[static_cast<size_t>(c)] = sg::create_star_zone(s.name);
-      county_zone[static_cast<size_t>(c)]->set_parent(region_zone[static_cast<size_t>(s.region)]);
+      VertexId cv = t.county_vertex(c);  // -1: a hand-made topology may skip county numbers
+      if (cv >= 0) county_zone[static_cast<size_t>(c)] = detached(t.site(cv).name);
     }
 
     // The zone of a vertex's host: a county heads its county zone, a municipal centre its region's
@@ -112,6 +126,15 @@ Result<SgPlatform> build_sg_platform(const Topology& t, const SgOptions& options
           zone_of(t.ends(e).first)->create_link(l.name, l.spec.bandwidth)->set_latency(l.spec.latency)->seal();
     }
 
+    // Attach hubs and counties to their region (still detached from the root when there are
+    // several), so that sealing them below scans few hosts: 3.32 seals a zone after listing
+    // every host under the root, O(hosts) per zone.
+    for (int32_t r = 0; r < regions; ++r) hub_zone[static_cast<size_t>(r)]->set_parent(region_zone[static_cast<size_t>(r)]);
+    for (int32_t c = 0; c < t.county_count(); ++c) {
+      VertexId cv = t.county_vertex(c);
+      if (cv >= 0) county_zone[static_cast<size_t>(c)]->set_parent(region_zone[static_cast<size_t>(t.site(cv).region)]);
+    }
+
     // Routes: each host declares its links to the hub of its zone; each county zone its
     // county's uplink in the region zone, through the county host; each hub zone nothing,
     // through the municipal host.
@@ -123,7 +146,6 @@ Result<SgPlatform> build_sg_platform(const Topology& t, const SgOptions& options
         case SiteKind::kMunicipal:
           star_route(z, point, nullptr, {});  // the hub itself
           star_route(region_zone[static_cast<size_t>(s.region)], z->get_netpoint(), point, {});
-          if (regions > 1) star_route(root, region_zone[static_cast<size_t>(s.region)]->get_netpoint(), point, {});
           break;
         case SiteKind::kCore:  // reached from the hub over the municipal centre's uplink
           star_route(z, point, nullptr, {p.links[static_cast<size_t>(t.site(t.municipal_vertex(s.region)).uplink)]});
@@ -142,7 +164,14 @@ Result<SgPlatform> build_sg_platform(const Topology& t, const SgOptions& options
       if (z != nullptr) z->seal();
     }
     for (sg::NetZone* z : hub_zone) z->seal();
-    for (sg::NetZone* z : region_zone) z->seal();
+    // Then the regions to the root, which seals them (one host listing per region).
+    if (regions > 1) {
+      for (int32_t r = 0; r < regions; ++r) {
+        region_zone[static_cast<size_t>(r)]->set_parent(root);
+        star_route(root, region_zone[static_cast<size_t>(r)]->get_netpoint(),
+                   p.hosts[static_cast<size_t>(t.municipal_vertex(r))]->get_netpoint(), {});
+      }
+    }
     root->seal();
     p.root = root;
   } catch (const std::exception& e) {
