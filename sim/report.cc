@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
+#include "sim/result.h"
 
 namespace yibao::sim {
 namespace {
@@ -181,11 +181,7 @@ std::string report_html(const json& r, const Metrics& m, const ReportInputs& in)
 }
 
 Status write_report(const std::string& path, const json& result, const Metrics& metrics, const ReportInputs& in) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << report_html(result, metrics, in);
-  out.close();
-  if (!out) return Status(Code::kInternal, reason::kInternal, "cannot write " + path);
-  return Status::Ok();
+  return write_text(path, report_html(result, metrics, in));
 }
 
 std::string summary_table(const json& r) {

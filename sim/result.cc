@@ -242,12 +242,14 @@ bool passed(const json& result) { return result.value("verdict", std::string()) 
 
 std::string dump_result(const json& result) { return result.dump(2) + "\n"; }
 
-Status write_result(const std::string& path, const json& result) {
+Status write_text(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << dump_result(result);
+  out << text;
   out.close();
   if (!out) return Status(Code::kInternal, reason::kInternal, "cannot write " + path);
   return Status::Ok();
 }
+
+Status write_result(const std::string& path, const json& result) { return write_text(path, dump_result(result)); }
 
 }  // namespace yibao::sim

@@ -105,5 +105,8 @@ bool passed(const nlohmann::json& result);
 std::string dump_result(const nlohmann::json& result);
 // Writes dump_result() to `path`. INTERNAL on an I/O failure.
 Status write_result(const std::string& path, const nlohmann::json& result);
+// Writes `text` to `path` (truncating): the one file writer of the run's outputs. INTERNAL on
+// an I/O failure, naming the path.
+Status write_text(const std::string& path, const std::string& text);
 
 }  // namespace yibao::sim

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
+#include <algorithm>
+
+#include "sim/result.h"
 
 namespace yibao::sim {
 
@@ -42,11 +44,7 @@ std::string timeseries_csv(const Metrics& m) {
 }
 
 Status write_timeseries(const std::string& path, const Metrics& metrics) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << timeseries_csv(metrics);
-  out.close();
-  if (!out) return Status(Code::kInternal, reason::kInternal, "cannot write " + path);
-  return Status::Ok();
+  return write_text(path, timeseries_csv(metrics));
 }
 
 }  // namespace yibao::sim

@@ -33,16 +33,9 @@ class CheckerLive : public VisitsTest {
       v1::SettleRequest st = ready_to_settle(*s, p, "chk" + std::to_string(i));
       v1::SettleReply rep;
       ASSERT_TRUE(s->call(&S::Settle, st, &rep).ok());
-      JournalEntry e;
-      e.txn = 2207;
-      e.msgid = st.header().msgid();
-      e.fixmedins_code = s->code();
-      e.psn_no = p.psn_no;
-      e.mdtrt_id = st.mdtrt_id();
-      sim::fill_journal_split(rep.setlinfo(), &e);
-      journal_.push_back(e);
+      journal(2207, st.header().msgid(), *s, p.psn_no, st.mdtrt_id(), rep.setlinfo());
     }
-    const JournalEntry& third = journal_.back();
+    const JournalEntry third = journal_.back();  // a copy: journal() appends
     v1::CancelSettlementRequest c;
     *c.mutable_header() = s->header("2208");
     c.set_setl_id(third.setl_id);
@@ -50,15 +43,20 @@ class CheckerLive : public VisitsTest {
     c.set_psn_no(third.psn_no);
     v1::CancelSettlementReply rep;
     ASSERT_TRUE(s->call(&S::CancelSettlement, c, &rep).ok());
-    JournalEntry e;
-    e.txn = 2208;
-    e.msgid = c.header().msgid();
-    e.fixmedins_code = s->code();
-    e.psn_no = third.psn_no;
-    e.mdtrt_id = third.mdtrt_id;
-    e.omsgid = third.setl_id;
-    sim::fill_journal_split(rep.setlinfo(), &e);
-    journal_.push_back(e);
+    journal(2208, c.header().msgid(), *s, third.psn_no, third.mdtrt_id, rep.setlinfo()).omsgid = third.setl_id;
+  }
+
+  // Journals an acknowledged call as the simulator's sites do.
+  JournalEntry& journal(int txn, const std::string& msgid, const Session& s, const std::string& psn_no,
+                        const std::string& mdtrt_id, const v1::SetlInfo& info) {
+    JournalEntry& e = journal_.emplace_back();
+    e.txn = txn;
+    e.msgid = msgid;
+    e.fixmedins_code = s.code();
+    e.psn_no = psn_no;
+    e.mdtrt_id = mdtrt_id;
+    sim::fill_journal_split(info, &e);
+    return e;
   }
 
   // Stops the core, runs `sql` on its ledger file, starts it again on the same ledger.
