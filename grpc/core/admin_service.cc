@@ -41,7 +41,8 @@ grpc::ServerUnaryReactor* AdminService::finish_now(grpc::CallbackServerContext* 
 }
 
 grpc::ServerUnaryReactor* AdminService::on_writer(grpc::CallbackServerContext* ctx, const google::protobuf::Message& req,
-                                                  const char* name, std::function<Status(Ledger&)> fn) {
+                                                  const char* name, std::function<Status(Ledger&)> fn,
+                                                  std::function<void()> after) {
   const auto t0 = Steady::now();
   Status st = authorize(ctx);
   if (st.ok()) st = validate_request(req, nullptr, "", kAdminBounds);
@@ -49,13 +50,20 @@ grpc::ServerUnaryReactor* AdminService::on_writer(grpc::CallbackServerContext* c
   auto* reactor = ctx->DefaultReactor();
   auto outcome = std::make_shared<Status>();
   committer_.submit(GroupCommitter::Item{
-      [fn = std::move(fn), outcome](Ledger& l) -> Status {
+      [this, fn = std::move(fn), outcome, name](Ledger& l) -> Status {
+        // Switchover (DOMAIN.md §11.14) for the Admin calls a scope names; an unset admin clock
+        // has no window in force.
+        if (const Result<CivilTime> now = state_.clock().now(); now.ok()) {
+          *outcome = state_.windows().check(name, *now);
+          if (!outcome->ok()) return Status::Ok();
+        }
         YB_RETURN_IF_ERROR(l.savepoint());
         *outcome = fn(l);
         if (outcome->code() == Code::kInternal) return *outcome;
         return outcome->ok() ? l.release_savepoint() : l.rollback_savepoint();
       },
-      [this, ctx, reactor, outcome, name, t0](const Status& commit) {
+      [this, ctx, reactor, outcome, name, t0, after = std::move(after)](const Status& commit) {
+        if (commit.ok() && outcome->ok() && after) after();
         const Status& s = commit.ok() ? *outcome : commit;
         convert::add_refusal_metadata(ctx, s);
         stats_.record(name, s.ok() ? RpcStats::Outcome::kOk : RpcStats::Outcome::kRefused, us_since(t0));

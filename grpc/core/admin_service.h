@@ -46,11 +46,33 @@ class AdminService final : public v1::Admin::CallbackService {
   grpc::ServerUnaryReactor* GetFundBalances(grpc::CallbackServerContext*, const v1::GetFundBalancesRequest*,
                                             v1::GetFundBalancesReply*) override;
 
+  // Core operations (admin_operations.cc): clock, switchover windows, premiums, faults.
+  grpc::ServerUnaryReactor* SetClock(grpc::CallbackServerContext*, const v1::SetClockRequest*,
+                                     v1::ClockReply*) override;
+  grpc::ServerUnaryReactor* GetClock(grpc::CallbackServerContext*, const v1::GetClockRequest*,
+                                     v1::ClockReply*) override;
+  grpc::ServerUnaryReactor* OpenWindow(grpc::CallbackServerContext*, const v1::OpenWindowRequest*,
+                                       v1::WindowReply*) override;
+  grpc::ServerUnaryReactor* CloseWindow(grpc::CallbackServerContext*, const v1::CloseWindowRequest*,
+                                        v1::WindowReply*) override;
+  grpc::ServerUnaryReactor* ListWindows(grpc::CallbackServerContext*, const v1::ListWindowsRequest*,
+                                        v1::ListWindowsReply*) override;
+  grpc::ServerUnaryReactor* CollectPremium(grpc::CallbackServerContext*, const v1::CollectPremiumRequest*,
+                                           v1::CollectPremiumReply*) override;
+  grpc::ServerUnaryReactor* InjectFault(grpc::CallbackServerContext*, const v1::InjectFaultRequest*,
+                                        v1::FaultsReply*) override;
+  grpc::ServerUnaryReactor* ClearFaults(grpc::CallbackServerContext*, const v1::ClearFaultsRequest*,
+                                        v1::FaultsReply*) override;
+
  private:
   // Checks the token and the bounds; then runs `fn` on the writer in its own savepoint and
-  // answers after the commit.
+  // answers after the commit; `after` (if any) runs once the commit is durable, before the
+  // answer (in-memory effects: the clock, the window registry). An Admin call that a switchover
+  // scope names (windows.h: UpsertPersons, UpsertFilings, CollectPremium) is refused with
+  // E_SWITCHOVER on the writer, at its turn, while a window of that scope is in force.
   grpc::ServerUnaryReactor* on_writer(grpc::CallbackServerContext* ctx, const google::protobuf::Message& req,
-                                      const char* name, std::function<Status(Ledger&)> fn);
+                                      const char* name, std::function<Status(Ledger&)> fn,
+                                      std::function<void()> after = {});
   Status authorize(grpc::CallbackServerContext* ctx) const;
   grpc::ServerUnaryReactor* finish_now(grpc::CallbackServerContext* ctx, const Status& s, const char* name,
                                        std::chrono::steady_clock::time_point t0);

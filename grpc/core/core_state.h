@@ -1,4 +1,5 @@
 // CoreState: what the settlement core knows besides the ledger — the clock, the open sign-ins,
+// the switchover windows, the armed faults,
 // the generated population, the policy sets and the catalog — and the lookups that merge the
 // generated population with what the ledger stores over it.
 //
@@ -8,7 +9,7 @@
 // then the generator". That is how the city's 4 M persons are "loaded" in no time and a
 // province or the nation is served without holding it.
 //
-// Thread-safety: clock(), signins() and next_refmsgid() are thread-safe. The lookups, the policy
+// Thread-safety: clock(), signins(), windows(), faults() and next_refmsgid() are thread-safe. The lookups, the policy
 // book and the catalog are used on the writer thread only (Admin loads go through the writer).
 #pragma once
 
@@ -19,8 +20,10 @@
 #include <vector>
 
 #include "grpc/core/clock.h"
+#include "grpc/core/faults.h"
 #include "grpc/core/ledger.h"
 #include "grpc/core/signins.h"
+#include "grpc/core/windows.h"
 #include "models/catalog.h"
 #include "models/policy.h"
 #include "models/population.h"
@@ -33,6 +36,11 @@ class CoreState {
             models::Catalog catalog);
 
   const Clock& clock() const { return clock_; }
+  Clock& clock() { return clock_; }
+  // Switchover windows (the ledger's, in memory for the per-call check) and armed faults.
+  Windows& windows() { return windows_; }
+  const Windows& windows() const { return windows_; }
+  Faults& faults() { return faults_; }
   SignIns& signins() { return signins_; }
   const SignIns& signins() const { return signins_; }
   const std::optional<models::Population>& population() const { return population_; }
@@ -60,6 +68,8 @@ class CoreState {
  private:
   Clock clock_;
   SignIns signins_;
+  Windows windows_;
+  Faults faults_;
   std::optional<models::Population> population_;
   models::PolicyBook policies_;
   models::Catalog catalog_;

@@ -29,12 +29,34 @@ std::string millis_stamp(int64_t ms) {
 }  // namespace
 
 Status Dispatcher::front_checks(const google::protobuf::Message& req, const v1::RequestHeader& h, const char* infno,
-                                RpcKind kind) const {
+                                const char* rpc, RpcKind kind, Call& call) const {
+  // 1. Format.
   YB_RETURN_IF_ERROR(validate_request(req, &h, infno));
-  // (Switchover windows are checked here, between format and sign-in: core-operations issue.)
-  if (kind == RpcKind::kSignIn) return Status::Ok();
+  // (Fault injection, only with --fault-injection: decided once per call, here.)
+  call.fault = state_.faults().take(h.infno(), rpc);
+  if (call.fault.action == Fault::Action::kRefuse) return call.fault.refusal;
+  // 2. Switchover, on the core's clock (an unset admin clock refuses everything here).
   YB_ASSIGN_OR_RETURN(const CivilTime now, state_.clock().now());
+  YB_RETURN_IF_ERROR(state_.windows().check(h.infno(), now));
+  // 3. Sign-in (9001 is the sign-in itself).
+  if (kind == RpcKind::kSignIn) return Status::Ok();
   return state_.signins().check(h.fixmedins_code(), h.opter(), h.sign_no(), now);
+}
+
+bool Dispatcher::writer_checks(const v1::RequestHeader& h, Call& call, CivilTime* now) const {
+  Result<CivilTime> t = state_.clock().now();
+  if (!t.ok()) {
+    call.status = t.status();
+    return false;
+  }
+  // The switchover check again at the call's turn: the front check may have passed just before a
+  // window opened (wall clock) or before a SetClock into it (admin clock).
+  if (Status st = state_.windows().check(h.infno(), *t); !st.ok()) {
+    call.status = std::move(st);
+    return false;
+  }
+  *now = *t;
+  return true;
 }
 
 bool Dispatcher::replay(Ledger& l, const v1::RequestHeader& h, const std::string& hash,
@@ -60,17 +82,12 @@ bool Dispatcher::replay(Ledger& l, const v1::RequestHeader& h, const std::string
   return true;
 }
 
-Status Dispatcher::run_op(Ledger& l, const v1::RequestHeader& h, const std::string& hash, RpcKind kind, Call& call,
-                          google::protobuf::Message* rep, v1::ReplyHeader* rep_header,
-                          const std::function<Status(Txn&)>& op) const {
+Status Dispatcher::run_op(Ledger& l, const v1::RequestHeader& h, const std::string& hash, RpcKind kind,
+                          CivilTime now, Call& call, google::protobuf::Message* rep,
+                          v1::ReplyHeader* rep_header, const std::function<Status(Txn&)>& op) const {
   const int64_t received_ms = wall_millis_now();
-  Result<CivilTime> now = state_.clock().now();
-  if (!now.ok()) {
-    call.status = now.status();
-    return Status::Ok();
-  }
   YB_RETURN_IF_ERROR(l.savepoint());
-  Txn txn{l, state_, *now, h, {}, {}, {}, {}};
+  Txn txn{l, state_, now, h, {}, {}, {}, {}};
   Status st = op(txn);
   if (st.code() == Code::kInternal) return st;  // storage failure: abort the batch
   const bool journaled = kind == RpcKind::kJournaled;
@@ -80,11 +97,11 @@ Status Dispatcher::run_op(Ledger& l, const v1::RequestHeader& h, const std::stri
     entry.fixmedins_code = h.fixmedins_code();
     entry.infno = h.infno();
     entry.payload_hash = hash;
-    entry.at = *now;
+    entry.at = now;
   }
   if (st.ok()) {
     rep_header->set_infcode(0);
-    rep_header->set_inf_refmsgid(state_.next_refmsgid(*now));
+    rep_header->set_inf_refmsgid(state_.next_refmsgid(now));
     rep_header->set_refmsg_time(millis_stamp(received_ms));
     rep_header->set_respond_time(millis_stamp(wall_millis_now()));
     for (auto& w : txn.warnings) *rep_header->add_warnings() = std::move(w);
@@ -113,8 +130,29 @@ Status Dispatcher::run_op(Ledger& l, const v1::RequestHeader& h, const std::stri
   return Status::Ok();
 }
 
-void Dispatcher::finish(grpc::CallbackServerContext* ctx, grpc::ServerUnaryReactor* reactor, const Call& call,
+void Dispatcher::finish(grpc::CallbackServerContext* ctx, grpc::ServerUnaryReactor* reactor,
+                        std::shared_ptr<Call> call, const char* infno) const {
+  if (call->fault.latency_ms <= 0) return answer(ctx, reactor, *call, infno);
+  // Injected latency: hold the reply without holding a thread.
+  call->delay = std::make_unique<grpc::Alarm>();
+  grpc::Alarm* alarm = call->delay.get();
+  const auto when = std::chrono::system_clock::now() + std::chrono::milliseconds(call->fault.latency_ms);
+  alarm->Set(when, [this, ctx, reactor, call = std::move(call), infno](bool) {
+    // The alarm goes with this callback (gRPC keeps its state alive until the callback returns),
+    // which breaks the cycle call -> alarm -> callback -> call.
+    std::unique_ptr<grpc::Alarm> self = std::move(call->delay);
+    answer(ctx, reactor, *call, infno);
+  });
+}
+
+void Dispatcher::answer(grpc::CallbackServerContext* ctx, grpc::ServerUnaryReactor* reactor, Call& call,
                         const char* infno) const {
+  if (call.fault.action == Fault::Action::kLoseReply && call.committed) {
+    // Injected lost reply: whatever was committed stays; the client hears a transport-like
+    // UNAVAILABLE with no reason code and must replay or reverse by msgid.
+    call.status = Status(Code::kUnavailable, "", "injected fault: the reply was lost after the commit");
+    call.replay = false;
+  }
   if (call.replay) {
     ctx->AddTrailingMetadata(convert::kReplayKey, "1");
     if (call.status.ok()) ctx->AddTrailingMetadata(convert::kReasonKey, std::string(reason::kDupMsgid));

@@ -2,20 +2,47 @@
 //
 //   format → switchover → sign-in → replay → facility → department → person → state → sums → rules
 //
-// On the gRPC thread: the format check (validate.h) and the sign-in check (signins.h); a request
-// failing either is answered at once and stored nowhere. Switchover windows (core-operations
-// issue) will be checked between the two, here. Then the request goes to the writer
-// (group_commit.h): there the replay check (journal by msgid: same payload → the stored reply
-// byte for byte with `yb-replay: 1`; another payload → E_MSGID_CONFLICT, stored nowhere; a
-// tombstone → E_STATE), and the operation itself does facility → ... → rules inside its
-// savepoint. Success and refusal are journaled (journaled kinds only), and the caller is answered
-// after the batch is durable.
+// | step        | where                          | refusal (nothing stored unless said)              |
+// |-------------|--------------------------------|---------------------------------------------------|
+// | format      | gRPC thread, validate.h        | INVALID_ARGUMENT / E_BAD_REQUEST                  |
+// | (fault)     | gRPC thread, faults.h          | the injected code (only with --fault-injection)   |
+// | clock       | gRPC thread, clock.h           | UNAVAILABLE / E_CLOCK_UNSET (admin clock unset)   |
+// | switchover  | gRPC thread, windows.h         | UNAVAILABLE / E_SWITCHOVER + yb-retry-after       |
+// | sign-in     | gRPC thread, signins.h         | UNAUTHENTICATED / E_SIGNIN                        |
+// | switchover  | writer, again at the call's    | as above: a call that passed at the front but     |
+// |  (again)    |  turn (D6: nothing commits      |  whose turn comes after the window opened         |
+// |             |  inside a window)               |                                                   |
+// | replay      | writer, journal by msgid       | stored reply (`yb-replay: 1`) / E_MSGID_CONFLICT  |
+// |             |                                |  / E_STATE for a tombstone                        |
+// | facility    | writer, the op (ops_common.*)  | journaled refusal                                 |
+// | department  | writer, the op                 | journaled refusal                                 |
+// | person      | writer, the op (enrolled_person: lapse, premium deadline moved by windows)   |
+// | SUSPENSIONS | writer, the op: facility / department / person steps above, in ops_common.* — |
+// |  (next)     |  marked "SUSPENSION CHECKS" there; arrival time = Txn::now (§11.13)           |
+// | state, sums, rules | writer, the op                    | journaled refusal                   |
+//
+// A request refused at the front is answered at once and stored nowhere. Then the request goes to
+// the writer (group_commit.h): the clock is read once (Txn::now: every later check and the commit
+// time use it), the switchover check runs again, then the replay check (journal by msgid: same
+// payload → the stored reply byte for byte with `yb-replay: 1`; another payload →
+// E_MSGID_CONFLICT, stored nowhere; a tombstone → E_STATE), and the operation itself does facility
+// → ... → rules inside its savepoint. Success and refusal are journaled (journaled kinds only;
+// never E_SWITCHOVER), and the caller is answered after the batch is durable. Because the
+// switchover check comes before the replay, a replay of a pre-window msgid of a refused kind gets
+// E_SWITCHOVER inside the window and its stored reply after it (§11.14).
+//
+// Injected faults (faults.h) are decided at the front: a refusal stops the call there (nothing
+// stored); a lost reply lets it commit and answers UNAVAILABLE without a reason code; latency
+// holds the reply (a grpc::Alarm, no thread blocked).
 //
 // Thread-safety: handle() is called on gRPC threads; the shared state it touches (SignIns,
-// RpcStats, the committer's queue) is thread-safe; operations run on the writer thread.
+// Windows, Faults, Clock, RpcStats, the committer's queue) is thread-safe; operations run on the
+// writer thread.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
+
+#include <grpcpp/alarm.h>
 
 #include <chrono>
 #include <memory>
@@ -41,6 +68,7 @@ struct RpcSpec {
   const char* infno;
   RpcKind kind;
   Status (*op)(Txn&, const Req&, Rep*);
+  const char* rpc;  // the RPC's name ("Settle"): a fault may name it instead of the infno
 };
 
 class Dispatcher {
@@ -57,21 +85,30 @@ class Dispatcher {
   struct Call {
     Status status;
     bool replay = false;
+    bool committed = false;  // went through the writer and its batch was durable
     std::chrono::steady_clock::time_point t0;
     std::vector<std::function<void()>> after_commit;
+    FaultDecision fault;
+    std::unique_ptr<grpc::Alarm> delay;  // holds the reply when a latency fault is armed
   };
 
-  // Everything before the writer: format, (switchover), sign-in.
+  // Everything before the writer: format, (fault), clock, switchover, sign-in.
   Status front_checks(const google::protobuf::Message& req, const v1::RequestHeader& h, const char* infno,
-                      RpcKind kind) const;
+                      const char* rpc, RpcKind kind, Call& call) const;
+  // On the writer, before the replay: the clock (read once for the whole request) and the
+  // switchover check again at the call's turn. False if the call was refused (call.status).
+  bool writer_checks(const v1::RequestHeader& h, Call& call, CivilTime* now) const;
   // Replay check against the journal. Returns true if the request was answered from it.
   bool replay(Ledger& l, const v1::RequestHeader& h, const std::string& hash, google::protobuf::Message* rep,
               Call& call) const;
   // Runs the operation in a savepoint and journals the outcome. Non-OK = storage failure.
-  Status run_op(Ledger& l, const v1::RequestHeader& h, const std::string& hash, RpcKind kind, Call& call,
-                google::protobuf::Message* rep, v1::ReplyHeader* rep_header,
+  Status run_op(Ledger& l, const v1::RequestHeader& h, const std::string& hash, RpcKind kind, CivilTime now,
+                Call& call, google::protobuf::Message* rep, v1::ReplyHeader* rep_header,
                 const std::function<Status(Txn&)>& op) const;
-  void finish(grpc::CallbackServerContext* ctx, grpc::ServerUnaryReactor* reactor, const Call& call,
+  // Answers the call (after an injected latency, if any).
+  void finish(grpc::CallbackServerContext* ctx, grpc::ServerUnaryReactor* reactor, std::shared_ptr<Call> call,
+              const char* infno) const;
+  void answer(grpc::CallbackServerContext* ctx, grpc::ServerUnaryReactor* reactor, Call& call,
               const char* infno) const;
 
   CoreState& state_;
@@ -85,16 +122,18 @@ grpc::ServerUnaryReactor* Dispatcher::handle(grpc::CallbackServerContext* ctx, c
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   auto call = std::make_shared<Call>();
   call->t0 = std::chrono::steady_clock::now();
-  call->status = front_checks(*req, req->header(), spec.infno, spec.kind);
+  call->status = front_checks(*req, req->header(), spec.infno, spec.rpc, spec.kind, *call);
   if (!call->status.ok()) {
-    finish(ctx, reactor, *call, spec.infno);
+    finish(ctx, reactor, call, spec.infno);
     return reactor;
   }
   std::string hash = spec.kind == RpcKind::kJournaled ? payload_hash(*req) : std::string();
   committer_.submit(GroupCommitter::Item{
       [this, req, rep, spec, call, hash = std::move(hash)](Ledger& l) -> Status {
+        CivilTime now;
+        if (!writer_checks(req->header(), *call, &now)) return Status::Ok();
         if (spec.kind == RpcKind::kJournaled && replay(l, req->header(), hash, rep, *call)) return Status::Ok();
-        return run_op(l, req->header(), hash, spec.kind, *call, rep, rep->mutable_header(),
+        return run_op(l, req->header(), hash, spec.kind, now, *call, rep, rep->mutable_header(),
                       [&](Txn& t) { return spec.op(t, *req, rep); });
       },
       [this, ctx, reactor, call, infno = spec.infno](const Status& commit) {
@@ -102,9 +141,10 @@ grpc::ServerUnaryReactor* Dispatcher::handle(grpc::CallbackServerContext* ctx, c
           call->status = commit;
           call->replay = false;
         } else {
+          call->committed = true;
           for (auto& fn : call->after_commit) fn();
         }
-        finish(ctx, reactor, *call, infno);
+        finish(ctx, reactor, call, infno);
       }});
   return reactor;
 }

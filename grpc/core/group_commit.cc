@@ -96,6 +96,7 @@ void GroupCommitter::writer_loop() {
         st = batch[ran].run(ledger_);
         if (!st.ok()) break;
       }
+      if (st.ok() && options_.before_commit) st = options_.before_commit(ledger_);
     }
     double commit_us = 0;
     if (st.ok()) {

@@ -37,6 +37,10 @@ class GroupCommitter {
 
   struct Options {
     size_t max_batch = 4096;
+    // Runs on the writer after a batch's items, inside its transaction, before the commit (the
+    // core records the last time the ledger saw: clock.h). Non-OK aborts the batch like a
+    // storage failure. Empty: nothing.
+    std::function<Status(Ledger&)> before_commit;
   };
 
   GroupCommitter(Ledger& ledger, Options options);

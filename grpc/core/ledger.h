@@ -134,6 +134,13 @@ class Ledger {
   };
   virtual Status put_document(const Document& d) = 0;
   virtual std::vector<Document> documents() = 0;  // in seq order
+
+  // ---- Core operations (DOMAIN.md §6, §7, §11.10–15): switchover windows ----
+  // Inserts or replaces by id.
+  virtual Status put_window(const SwitchoverWindow& w) = 0;
+  // Every window, in the order they were first stored.
+  virtual std::vector<SwitchoverWindow> windows() = 0;
+  // (Suspensions, decisions and holds come here next, each with its own migration.)
 };
 
 // Opens the SQLite ledger at `path` (created and migrated if new). INTERNAL with the reason when

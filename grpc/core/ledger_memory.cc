@@ -258,6 +258,21 @@ class LedgerMemory final : public Ledger {
     return out;
   }
 
+  // ---- Core operations: switchover windows (listed in order of creation, like SQLite's rowid) ----
+  Status put_window(const SwitchoverWindow& w) override {
+    const auto old = find(windows_, w.id);
+    set(windows_, w.id, std::pair(old ? old->first : window_order_++, w));
+    return Status::Ok();
+  }
+  std::vector<SwitchoverWindow> windows() override {
+    std::vector<std::pair<int64_t, SwitchoverWindow>> rows;
+    for (const auto& [id, row] : windows_) rows.push_back(row);
+    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<SwitchoverWindow> out;
+    for (auto& r : rows) out.push_back(std::move(r.second));
+    return out;
+  }
+
  private:
   using AccMapKey = std::tuple<std::string, int32_t, int32_t>;
   using VisitKeyIx = std::tuple<std::string, int, std::string, std::string>;  // code, kind, key, mdtrt_id
@@ -380,6 +395,8 @@ class LedgerMemory final : public Ledger {
   std::set<DayIx> settlements_by_day_;
   ByName<FundTotals> funds_;
   std::map<std::pair<std::string, std::string>, Document> documents_;
+  ByName<std::pair<int64_t, SwitchoverWindow>> windows_;  // id -> (order of creation, window)
+  int64_t window_order_ = 0;
 
   bool in_batch_ = false;
   std::vector<std::function<void()>> undo_;  // newest last

@@ -72,6 +72,7 @@ Result<std::unique_ptr<Ledger>> LedgerSqlite::open(const std::string& path) {
   core_sql(sql);
   people_sql(sql);
   records_sql(sql);
+  ops_sql(sql);
   for (int i = 0; i < kStatementCount; ++i) {
     YB_CHECK(!sql[i].empty(), "ledger statement without SQL");
     YB_RETURN_IF_ERROR(ledger->stmts_[i].prepare(db, sql[i]));

@@ -8,8 +8,8 @@
 //
 // Split by concern, each file adding its statements' SQL: ledger_sqlite.cc (open, transactions,
 // meta, sequences), ledger_sqlite_people.cc (journal, facilities, persons, balances, accumulators,
-// filings, sign-ins) and ledger_sqlite_records.cc (visits, fee lines, settlements, funds,
-// reconciliation, documents).
+// filings, sign-ins), ledger_sqlite_records.cc (visits, fee lines, settlements, funds,
+// reconciliation, documents) and ledger_sqlite_ops.cc (core operations: switchover windows).
 //
 // A failed read cannot travel through the optional or vector a lookup returns, so it poisons the
 // batch: every later write and commit_batch return that error, the writer aborts the batch, and a
@@ -100,6 +100,9 @@ class LedgerSqlite final : public Ledger {
   Status put_document(const Document& d) override;
   std::vector<Document> documents() override;
 
+  Status put_window(const SwitchoverWindow& w) override;
+  std::vector<SwitchoverWindow> windows() override;
+
  private:
   // Every statement, prepared once at open.
   enum Q : int {
@@ -113,12 +116,15 @@ class LedgerSqlite final : public Ledger {
     kGetVisit, kPutVisit, kVisitByKey, kOpenStay, kLinesOf, kPutLine, kDeleteLine,
     kGetSettlement, kPutSettlement, kSettlementsOf, kFunds, kAddFund, kReconTotals, kReconRows,
     kPutDocument, kDocuments,
+    // ledger_sqlite_ops.cc
+    kPutWindow, kWindows,
     kStatementCount
   };
   using SqlTable = std::array<std::string, kStatementCount>;
   static void core_sql(SqlTable& sql);     // ledger_sqlite.cc
   static void people_sql(SqlTable& sql);   // ledger_sqlite_people.cc
   static void records_sql(SqlTable& sql);  // ledger_sqlite_records.cc
+  static void ops_sql(SqlTable& sql);      // ledger_sqlite_ops.cc
 
   LedgerSqlite(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
 

@@ -109,7 +109,16 @@ CREATE TABLE document(
   PRIMARY KEY(kind, name)) STRICT;
 )sql";
 
-constexpr std::array<const char*, 1> kMigrations = {kMigration1};
+// Migration 2: switchover windows (DOMAIN.md §11.14). Times civil seconds; closed_at NULL while
+// open; scope the WindowScope value; listed in rowid order (the order of creation: upserts update
+// in place).
+constexpr const char* kMigration2 = R"sql(
+CREATE TABLE switchover_window(
+  id TEXT PRIMARY KEY, scope INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,
+  note TEXT NOT NULL, opened_at INTEGER NOT NULL, closed_at INTEGER) STRICT;
+)sql";
+
+constexpr std::array<const char*, 2> kMigrations = {kMigration1, kMigration2};
 static_assert(kMigrations.size() == kSchemaVersion, "one migration per schema version");
 
 Status fail(const std::string& path, std::string_view what) {

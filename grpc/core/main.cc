@@ -23,6 +23,17 @@ int main(int argc, char** argv) {
   app.add_option("--admin-token", o.admin_token_file,
                  "file holding the Admin bearer token (default: <ledger>.admin-token, created mode 0600 if absent)");
   app.add_flag("--allow-plaintext", o.allow_plaintext, "allow listening beyond loopback without TLS");
+  app.add_option("--clock", o.clock,
+                 "wall: the system clock (China standard time); admin: Admin.SetClock sets it, it stands still "
+                 "between SetClock calls, never goes backwards, and restarts at the last time the ledger saw")
+      ->check(CLI::IsMember({"wall", "admin"}))
+      ->capture_default_str();
+  app.add_flag("--fault-injection", o.fault_injection,
+               "enable Admin.InjectFault (added latency, refusals, lost replies per call kind): tests and drills only");
+  app.add_option("--tls-cert", o.tls_cert, "PEM server certificate (chain); with --tls-key turns TLS on");
+  app.add_option("--tls-key", o.tls_key, "PEM private key of --tls-cert");
+  app.add_option("--tls-client-ca", o.tls_client_ca,
+                 "PEM CA that client certificates must chain to; client certificates are then required");
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
       ->capture_default_str();

@@ -32,9 +32,20 @@ Result<models::Person> enrolled_person(Txn& t, std::string_view psn_no, std::str
   }
   if (p->enrolment != models::Enrolment::kEnrolled)
     return Status::Refuse(reason::kPsnLapsed, "person's enrolment is not in force", "psn_no");
-  if (p->insutype == models::Insutype::kResident && p->paid_through < on)
-    return Status::Refuse(reason::kPsnLapsed, "resident premium paid only through " + format_date(p->paid_through),
-                          "psn_no");
+  // A resident is covered through the premium deadline, which a premium_channels window moves to
+  // its end + 30 days (DOMAIN.md §11.15: no one lapses because the channels were closed).
+  if (p->insutype == models::Insutype::kResident) {
+    const CivilDate covered = t.state.windows().premium_covered_through(p->paid_through);
+    if (covered < on)
+      return Status::Refuse(reason::kPsnLapsed,
+                            "resident premium paid only through " + format_date(p->paid_through) +
+                                (covered != p->paid_through ? " (deadline moved by a premium_channels window: covered through " +
+                                                                  format_date(covered) + ")"
+                                                            : std::string()),
+                            "psn_no");
+  }
+  // SUSPENSION CHECKS (core operations, next): the person's suspension at Txn::now goes here,
+  // the facility's in own_facility, the department's in check_department (§11.3, §11.11, §11.13).
   return std::move(*p);
 }
 

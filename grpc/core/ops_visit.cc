@@ -98,7 +98,8 @@ Status get_person(Txn& t, const v1::GetPersonRequest& r, v1::GetPersonReply* rep
   i->set_hifes_flag(p->hifes ? 1 : 0);
   i->set_insuplc_admdvs(p->insuplc_admdvs);
   const bool lapsed = p->enrolment == models::Enrolment::kLapsed ||
-                      (p->insutype == models::Insutype::kResident && p->paid_through < t.now.date());
+                      (p->insutype == models::Insutype::kResident &&
+                       t.state.windows().premium_covered_through(p->paid_through) < t.now.date());
   i->set_psn_insu_stas(p->enrolment == models::Enrolment::kStopped ? "4" : (lapsed ? "2" : "1"));
   if (p->insutype == models::Insutype::kResident) i->set_paid_through(format_date(p->paid_through));
   i->set_maf_group(std::string(models::maf_group_code(p->maf_group)));

@@ -161,6 +161,24 @@ struct FundTotals {
   Fen closing() const { return opening + premiums - payouts + reversals; }
 };
 
+// A switchover window (DOMAIN.md §7.1, §11.14): inside [start, end) on the core's clock the calls
+// of its scope are refused with E_SWITCHOVER; CloseWindow moves `end` to the time it was closed.
+// Scope values are stored in the ledger: never renumber.
+enum class WindowScope : uint8_t {
+  kCardSettlement = 1,     // every call that writes a visit or moves money (2201-2208, 2301-2305, ...)
+  kInsuranceBusiness = 2,  // filings 2501-2507, enrolment changes (Admin person upserts, filings)
+  kPremiumChannels = 3,    // resident premium collection (Admin.CollectPremium)
+};
+struct SwitchoverWindow {
+  std::string id;          // "W1", "W2", ... (sequence "window")
+  WindowScope scope = WindowScope::kCardSettlement;
+  CivilTime start;
+  CivilTime end;           // exclusive; > start unless closed before it began (then = start)
+  std::string note;        // free text (the notice it comes from)
+  CivilTime opened_at;     // core clock when OpenWindow was committed
+  std::optional<CivilTime> closed_at;  // core clock when CloseWindow was committed
+};
+
 // 3201 totals for one key.
 struct ReconTotals {
   Fen medfee_sumamt, fund_pay_sumamt, acct_pay;

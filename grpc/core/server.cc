@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <thread>
 
@@ -147,16 +148,72 @@ Status reload_documents(GroupCommitter& writer, CoreState& state) {
       }
     }
     for (const auto& s : l.all_signins()) state.signins().put(s);
+    for (const auto& w : l.windows()) state.windows().put(w);
     return Status::Ok();
   });
+}
+
+// The last civil time the ledger saw (meta clock_last), if any.
+std::optional<CivilTime> ledger_last_time(Ledger& l) {
+  const auto stored = l.get_meta(kClockLastKey);
+  if (!stored) return std::nullopt;
+  return CivilTime{std::stoll(*stored)};
+}
+
+// Runs before every commit on the writer: records the clock's time in meta clock_last when it
+// moved past what the ledger holds (at most once per second on the wall clock, once per SetClock
+// on the admin clock), so an admin clock restarts where the ledger left off.
+GroupCommitter::Options writer_options(const CoreState& state) {
+  GroupCommitter::Options opts;
+  auto last = std::make_shared<int64_t>(std::numeric_limits<int64_t>::min());  // writer thread only
+  opts.before_commit = [&state, last](Ledger& l) -> Status {
+    const Result<CivilTime> now = state.clock().now();
+    if (!now.ok() || now->s <= *last) return Status::Ok();
+    const std::optional<CivilTime> stored = ledger_last_time(l);
+    if (!stored || *stored < *now) YB_RETURN_IF_ERROR(l.put_meta(kClockLastKey, std::to_string(now->s)));
+    *last = std::max(now->s, stored ? stored->s : now->s);
+    return Status::Ok();
+  };
+  return opts;
+}
+
+Result<std::string> read_pem(const std::string& path, const char* flag) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status(Code::kInvalidArgument, reason::kBadRequest, std::string(flag) + " " + path + ": cannot read");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  if (ss.str().find("-----BEGIN") == std::string::npos)
+    return Status(Code::kInvalidArgument, reason::kBadRequest, std::string(flag) + " " + path + ": not a PEM file");
+  return ss.str();
+}
+
+// Server credentials: TLS when --tls-cert/--tls-key are given (client certificates required and
+// verified when --tls-client-ca is), else plaintext.
+Result<std::shared_ptr<grpc::ServerCredentials>> server_credentials(const ServerOptions& o) {
+  if (o.tls_cert.empty() && o.tls_key.empty() && o.tls_client_ca.empty()) return grpc::InsecureServerCredentials();
+  if (o.tls_cert.empty() || o.tls_key.empty())
+    return Status(Code::kInvalidArgument, reason::kBadRequest, "--tls-cert and --tls-key go together");
+  YB_ASSIGN_OR_RETURN(std::string cert, read_pem(o.tls_cert, "--tls-cert"));
+  YB_ASSIGN_OR_RETURN(std::string key, read_pem(o.tls_key, "--tls-key"));
+  std::string ca;
+  if (!o.tls_client_ca.empty()) {
+    YB_ASSIGN_OR_RETURN(ca, read_pem(o.tls_client_ca, "--tls-client-ca"));
+  }
+  grpc::SslServerCredentialsOptions ssl(ca.empty() ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+                                                   : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  ssl.pem_root_certs = ca;
+  ssl.pem_key_cert_pairs.push_back({key, cert});
+  return grpc::SslServerCredentials(ssl);
 }
 
 }  // namespace
 
 int RunServer(const ServerOptions& o) {
   spdlog::set_level(spdlog::level::from_str(o.log_level));
-  if (!is_loopback(o.listen) && !o.allow_plaintext)
-    return fail("listening on " + o.listen + " beyond loopback needs TLS (not in this version) or --allow-plaintext");
+  if (o.clock != "wall" && o.clock != "admin") return fail("--clock must be wall or admin, not '" + o.clock + "'");
+  const bool tls = !o.tls_cert.empty();
+  if (!is_loopback(o.listen) && !tls && !o.allow_plaintext)
+    return fail("listening on " + o.listen + " beyond loopback needs TLS (--tls-cert, --tls-key) or --allow-plaintext");
 
   // Signals go to the one thread that waits for them.
   sigset_t sigs;
@@ -164,6 +221,9 @@ int RunServer(const ServerOptions& o) {
   sigaddset(&sigs, SIGTERM);
   sigaddset(&sigs, SIGINT);
   pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
+  // After the mask: building credentials starts gRPC's own threads, which must not take SIGTERM.
+  auto creds = server_credentials(o);
+  if (!creds.ok()) return fail(std::string(creds.status().message()));
 
   std::unique_ptr<Ledger> ledger;
   if (o.ledger == "memory") {
@@ -188,8 +248,12 @@ int RunServer(const ServerOptions& o) {
   if (!token.ok()) return fail(std::string(token.status().message()));
 
 
-  CoreState state(Clock(Clock::Mode::kWall), std::move(pop), std::move(book).value(), std::move(catalog).value());
-  GroupCommitter writer(*ledger, GroupCommitter::Options{});
+  // The admin clock starts at the last time the ledger saw (unset on a new ledger). The ledger
+  // is still ours alone: the writer does not exist yet.
+  const Clock clock = o.clock == "admin" ? Clock(Clock::Mode::kAdmin, ledger_last_time(*ledger)) : Clock();
+  CoreState state(clock, std::move(pop), std::move(book).value(), std::move(catalog).value());
+  if (o.fault_injection) state.faults().enable();
+  GroupCommitter writer(*ledger, writer_options(state));
   if (Status s = bind_population(writer, o, state.population() ? &*state.population() : nullptr); !s.ok())
     return fail(std::string(s.message()));
   if (Status s = reload_documents(writer, state); !s.ok()) return fail("ledger documents: " + std::string(s.message()));
@@ -206,7 +270,7 @@ int RunServer(const ServerOptions& o) {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(o.listen, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(o.listen, *creds, &port);
   // Admin batches may reach 8 MiB (validate.h bounds each service below this).
   builder.SetMaxReceiveMessageSize(static_cast<int>(kAdminBounds.max_payload_bytes + (64 << 10)));
   // Linux would let a second core bind the same port (SO_REUSEPORT) and share its traffic:
@@ -218,7 +282,11 @@ int RunServer(const ServerOptions& o) {
   if (!server || port == 0) return fail("cannot listen on " + o.listen + " (address in use or invalid)");
 
   const std::string host = o.listen.substr(0, o.listen.rfind(':'));
-  std::printf("yibao-core listening on %s:%d ledger=%s population=%s admin-token=%s\n", host.c_str(), port,
+  const Result<CivilTime> now = state.clock().now();
+  std::printf("yibao-core listening on %s:%d tls=%s clock=%s(%s)%s ledger=%s population=%s admin-token=%s\n",
+              host.c_str(), port,
+              !tls ? "off" : (o.tls_client_ca.empty() ? "on" : "on+client-cert"), o.clock.c_str(),
+              now.ok() ? format_iso(*now).c_str() : "unset", o.fault_injection ? " FAULT-INJECTION" : "",
               ledger->describe().c_str(),
               o.population.empty() ? "none" : (o.population + " seed " + std::to_string(o.seed)).c_str(),
               o.admin_token_file.empty() ? (o.ledger == "memory" ? "none (memory ledger: pass --admin-token FILE to use Admin)" : (o.ledger + ".admin-token").c_str())

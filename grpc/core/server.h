@@ -4,8 +4,9 @@
 // writer and the gRPC server (Settlement, Admin, grpc.health.v1, reflection), prints one line
 // saying where it listens, and serves until SIGTERM or SIGINT, when it stops taking calls, lets
 // the ones in flight finish (5 s at most) and returns 0. A start-up error (bad option, ledger
-// that cannot be opened, a different population on the ledger, port in use) returns 1 after
-// printing one line to stderr.
+// that cannot be opened, a different population on the ledger, port in use, unreadable TLS
+// files, plaintext beyond loopback without --allow-plaintext) returns 1 after printing one line
+// to stderr.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +26,13 @@ struct ServerOptions {
   std::string admin_token_file;             // empty: <ledger>.admin-token (created if absent)
   bool allow_plaintext = false;             // listen beyond loopback without TLS
   std::string log_level = "info";
+  std::string clock = "wall";               // "wall" or "admin" (clock.h)
+  bool fault_injection = false;             // enables Admin.InjectFault (faults.h)
+  // TLS (PEM files): a certificate and its key turn TLS on; a client CA makes client
+  // certificates required (and verified against it).
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_client_ca;
 };
 
 // Blocks until shutdown. Returns the process exit code.

@@ -9,7 +9,7 @@ namespace yibao::core {
 #define YB_RPC(Method, Req, Rep, Infno, Kind, Op)                                                        \
   grpc::ServerUnaryReactor* SettlementService::Method(grpc::CallbackServerContext* ctx, const v1::Req* req, \
                                                       v1::Rep* rep) {                                    \
-    static const RpcSpec<v1::Req, v1::Rep> kSpec{Infno, RpcKind::Kind, &ops::Op};                        \
+    static const RpcSpec<v1::Req, v1::Rep> kSpec{Infno, RpcKind::Kind, &ops::Op, #Method};               \
     return d_.handle(ctx, req, rep, kSpec);                                                              \
   }
 

@@ -9,6 +9,7 @@
 #include <ctime>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "grpc/core/audit.h"
 #include "grpc/core/ledger.h"
@@ -29,16 +30,12 @@ class VisitsTest : public ::testing::TestWithParam<std::string> {
   void SetUp() override {
     const std::string ledger = GetParam() == "sqlite" ? dir_.file("ledger.db") : "memory";
     write_file(dir_.file("admin.token"), "e2e-admin-token-0123456789\n");
-    core_ = std::make_unique<CoreProcess>(std::vector<std::string>{
-        "--ledger", ledger, "--population", "county", "--seed", std::to_string(kSeed), "--admin-token",
-        dir_.file("admin.token")});
+    std::vector<std::string> args{"--ledger",      ledger, "--population", "county", "--seed", std::to_string(kSeed),
+                                  "--admin-token", dir_.file("admin.token")};
+    for (auto& f : extra_flags()) args.push_back(std::move(f));
+    core_ = std::make_unique<CoreProcess>(std::move(args));
     ASSERT_TRUE(core_->start()) << core_->error();
-    client::ClientOptions o;
-    o.target = core_->address();
-    o.channels = 2;
-    o.admin_token = "e2e-admin-token-0123456789";
-    ASSERT_TRUE(client::ClientPool::create(o, &pool_).ok());
-    ASSERT_TRUE(pool_->wait_connected(std::chrono::seconds(10)));
+    connect();
     auto pop = population_like_core(*pool_, "county", kSeed);
     ASSERT_TRUE(pop.ok()) << pop.status().ToString();
     pop_ = std::make_unique<models::Population>(std::move(pop).value());
@@ -57,6 +54,19 @@ class VisitsTest : public ::testing::TestWithParam<std::string> {
   }
 
   int32_t stats_year() const { return pop_->year(); }
+
+  // Flags added to the core's command line (fixtures of other suites override it).
+  virtual std::vector<std::string> extra_flags() const { return {}; }
+  // A new client pool to the core (after a restart: a new port).
+  void connect() {
+    pool_.reset();
+    client::ClientOptions o;
+    o.target = core_->address();
+    o.channels = 2;
+    o.admin_token = "e2e-admin-token-0123456789";
+    ASSERT_TRUE(client::ClientPool::create(o, &pool_).ok());
+    ASSERT_TRUE(pool_->wait_connected(std::chrono::seconds(10)));
+  }
 
   // A facility of the given kind and a session signed in there.
   std::unique_ptr<Session> session_at(Level kind, int nth = 0) {
