@@ -1,0 +1,145 @@
+// LiveBridge: the live core hop (DESIGN.md §5 "Core hop", "SimGrid 3.32"): a CoreGateway whose
+// answers come from a running yibao-core through the async client pool (grpc/client).
+//
+// Three actors on the core host, made by start():
+//   - the receiver (daemon) is the inbox's permanent receiver: it takes each CoreRequest* as it
+//     arrives over the simulated network and starts the matching async Settlement call at once
+//     (ClientPool::call never blocks). The request body is copied into the call, so the
+//     CoreRequest stays intact for the reply (a retry copies its body from there);
+//   - the poller (daemon) sleeps suspended; the pacer (main thread, between run_until slices)
+//     resumes it when completions are queued; it drains the queue and puts each CoreReply* on
+//     request->reply_to (put_init + detach: never blocks, and works on mailboxes that have a
+//     permanent receiver, where put_async()->detach() aborts in 3.32), so replies travel back
+//     over the simulated network from the simulated time they were delivered;
+//   - the keeper, an ordinary actor suspended until release_keeper(): run_until ends daemon
+//     actors once only daemons remain, so without it the poller would die when the facilities
+//     finish while calls are still in flight.
+// gRPC completion callbacks make no SimGrid call: they push (request, result, reply) on a
+// mutex-guarded queue and notify a condition variable the pacer waits on (wait_for_reply).
+//
+// Time: the pacer maps simulated to wall time with set_pace(wall0, sim0, speed):
+// wall(t) = wall0 + (t - sim0) / speed. A request's intended wall send time is wall(its arrival
+// at the core host); the call's latency reference (CallOptions::intended_start) is that time, so
+// CoreReply::core_s counts from it (no coordinated omission: a late hand-over shows as latency).
+// A hand-over more than LiveOptions::late_ms after its intended wall time counts as a late send.
+//
+// Deadlines: a facility waits 30 s (calls that move money) or 10 s (the rest) of SIMULATED time;
+// the gRPC deadline is that wait in wall time, deadline / speed, but at least min_deadline_s, so
+// an accelerated run (speed 60: 0.5 s of wall for a 30 s wait) does not turn ordinary scheduling
+// jitter of a shared machine into DEADLINE_EXCEEDED. The facility's own simulated timeout stays
+// the one that decides (a late reply still arrives, tagged, and the facility drops it). No retry
+// in the pool: retries with the same msgid are the facility's (modelled) decision.
+//
+// Thread safety: start(), the actors, deliver(), release_keeper(), set_pace() and the figures
+// belong to the engine thread (the main thread and actors run one at a time); wait_for_reply()
+// and has_replies() may be called from any thread; the completion callbacks run on gRPC threads.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include <simgrid/s4u/Actor.hpp>
+
+#include "grpc/client/client_pool.h"
+#include "models/histogram.h"
+#include "sim/core_gateway.h"
+#include "sim/messages.h"
+
+namespace yibao::sim {
+
+struct LiveOptions {
+  double speed = 1;             // simulated seconds per wall second (> 0); set_pace() may change it
+  double late_ms = 5;           // a hand-over later than this (wall ms) is a late send
+  double deadline_s = 10;       // simulated wait of a call that moves no money
+  double money_deadline_s = 30; // simulated wait of a call that moves money (moves_money)
+  double min_deadline_s = 2;    // floor of a call's wall deadline
+  int reply_error_bytes = 64;   // simulated size of a refusal or failure (trailers only)
+};
+
+// What the bridge saw; read on the engine thread after (or between) slices.
+struct LiveFigures {
+  uint64_t sent = 0;        // calls started
+  uint64_t delivered = 0;   // replies put on reply_to
+  uint64_t failed = 0;      // delivered with a non-OK status
+  uint64_t late_sends = 0;  // hand-overs later than late_ms
+  models::Histogram send_delay;  // µs of wall time from intended to actual hand-over
+};
+
+class LiveBridge final : public CoreGateway {
+ public:
+  using Clock = client::Clock;
+
+  // `pool` connected (or connecting) to the core. Aborts (YB_CHECK) on a null pool or bad options.
+  LiveBridge(std::unique_ptr<client::ClientPool> pool, LiveOptions options);
+  ~LiveBridge() override;
+  LiveBridge(const LiveBridge&) = delete;
+  LiveBridge& operator=(const LiveBridge&) = delete;
+
+  void start(simgrid::s4u::Host* host, simgrid::s4u::Mailbox* inbox) override;
+  // Destroys the pool (waits for calls in flight, each bounded by its deadline) and frees replies
+  // never delivered. Idempotent.
+  void finish() override;
+  std::string mode() const override { return "live"; }
+
+  // --- pacer side (engine thread) ---
+  // Sets the mapping of simulated to wall time (see the header note).
+  void set_pace(Clock::time_point wall0, double sim0, double speed);
+  Clock::time_point wall_at(double sim_s) const;
+  double speed() const { return options_.speed; }
+  // Waits until a completion is queued or `until`; true if one is queued. Any thread.
+  bool wait_for_reply(Clock::time_point until);
+  bool has_replies() const;
+  // Resumes the poller if completions are queued; the caller then runs the engine
+  // (run_until(now)) so they are delivered at the current simulated time. True if resumed.
+  bool deliver();
+  // Lets the keeper end (once at the end of a run); the simulation may then finish.
+  void release_keeper();
+  // Requests taken from the inbox whose reply has not been put on reply_to yet.
+  int64_t outstanding() const { return outstanding_; }
+  const LiveFigures& figures() const { return figures_; }
+  client::ClientPool* pool() { return pool_.get(); }
+
+ private:
+  struct Completion {
+    CoreRequest* request;
+    client::CallResult result;
+    std::unique_ptr<google::protobuf::Message> reply;
+  };
+
+  void receive_loop(simgrid::s4u::Mailbox* inbox);
+  void poll_loop();
+  // Starts the async call of `r` (engine thread, inside the receiver).
+  void dispatch(CoreRequest* r);
+  template <typename Req, typename Reply>
+  void start_call(client::AsyncMethod<client::SettlementAsync, Req, Reply> method, CoreRequest* r,
+                  client::CallOptions options);
+  void complete(CoreRequest* r, client::CallResult&& result, std::unique_ptr<google::protobuf::Message> reply);
+  void deliver_one(Completion&& c);
+
+  std::unique_ptr<client::ClientPool> pool_;
+  LiveOptions options_;
+  Clock::time_point wall0_;
+  double sim0_ = 0;
+
+  // Engine thread.
+  simgrid::s4u::ActorPtr poller_;
+  simgrid::s4u::ActorPtr keeper_;
+  bool poller_waiting_ = false;  // the poller is suspended and may be resumed
+  bool keeper_released_ = false;
+  int64_t outstanding_ = 0;
+  LiveFigures figures_;
+
+  // Completions handed over by gRPC threads.
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Completion> done_;  // guarded by mu_
+  std::atomic<bool> any_done_{false};
+};
+
+}  // namespace yibao::sim
