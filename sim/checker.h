@@ -20,8 +20,9 @@
 //      cannot know — outcomes that stayed unknown and 2601s — taken from the core's rows of those
 //      msgids; on a shared ledger other runs' rows of the day too); on a fresh ledger, no core
 //      row is missing from the journal. ids: "facility day" or setl_id.
-//   D7 on a fresh ledger, 5206 of every person with acknowledged money equals the population's
-//      opening accumulators plus what the replies imply: pool_paid_total + hifp_pay, large_paid
+//   D7 on a fresh ledger, 5206 of every person with acknowledged money, per care year (the year
+//      of the reply's care_time), equals the population's opening accumulators plus what the
+//      replies imply: pool_paid_total + hifp_pay, large_paid
 //      + hifob_pay, si_paid + hifmi_pay, cvlserv_paid + cvlserv_pay, maf_paid + maf_pay,
 //      admissions ± 1 per 2304/2305 (the deductible fields depend on the benefit, which the
 //      reply does not state: the core's own audit, grpc/core/audit.h, checks them). Persons with
@@ -63,7 +64,8 @@ struct LiveCheckOptions {
   // True when the core's ledger held nothing before this run (yibao-sim started the core on a
   // new ledger): enables the whole-ledger comparisons of D3 and D5, and D7.
   bool ledger_fresh = false;
-  // D7's care year; 0 = the population's year.
+  // D7's care year for entries whose reply gave no care_time; 0 = the population's year. (An
+  // entry filled by fill_journal_split is asked for in the year of its care_time.)
   int32_t care_year = 0;
   // Deadline of each call; UNAVAILABLE is retried a few times.
   std::chrono::milliseconds deadline{10000};

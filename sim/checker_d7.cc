@@ -1,6 +1,7 @@
 // D7 over the wire (sim/checker.h): 5206 of every person with acknowledged money against the
 // population's opening accumulators plus what the replies imply.
 #include <condition_variable>
+#include <optional>
 #include <mutex>
 #include <set>
 
@@ -47,31 +48,43 @@ InvariantResult check_d7(const std::vector<JournalEntry>& journal, Wire& wire, c
   std::set<std::string> reversed_ok;  // omsgids of acknowledged 2601s
   for (const JournalEntry& e : journal)
     if (e.txn == kReversalTxn && e.outcome == Outcome::kAcked) reversed_ok.insert(e.omsgid);
-  std::map<std::string, Implied> people;
+  // Per (person, care year): the year of the reply's care_time, else `year`. An unresolved
+  // outcome (no care time known) spoils every year of its person.
+  auto care_year = [year](const JournalEntry& e) {
+    const auto t = e.care_time.empty() ? std::nullopt : parse_civil(e.care_time);
+    return t ? year_of(*t) : year;
+  };
+  std::map<std::pair<std::string, int32_t>, Implied> people;
+  std::set<std::string> spoiled;
   std::map<std::string, const JournalEntry*> applied;
   std::set<std::string> reversed;
   for (const JournalEntry& e : journal) {
     const bool money = is_settlement_txn(e.txn) || is_cancel_txn(e.txn);
-    if (e.outcome == Outcome::kUnknown && money && !reversed_ok.count(e.msgid)) people[e.psn_no].skip = true;
+    if (e.outcome == Outcome::kUnknown && money && !reversed_ok.count(e.msgid)) spoiled.insert(e.psn_no);
     if (e.outcome != Outcome::kAcked) continue;
     if (money && applied.emplace(e.msgid, &e).second) {
-      Implied& p = people[e.psn_no];
+      Implied& p = people[{e.psn_no, care_year(e)}];
       if (p.code.empty()) p.code = e.fixmedins_code;
       add(p, e, 1);
     } else if (e.txn == kReversalTxn && applied.count(e.omsgid) && reversed.insert(e.omsgid).second) {
-      add(people[applied[e.omsgid]->psn_no], *applied[e.omsgid], -1);
+      const JournalEntry& o = *applied[e.omsgid];
+      add(people[{o.psn_no, care_year(o)}], o, -1);
     }
   }
+  for (auto& [key, p] : people)
+    if (spoiled.count(key.first)) p.skip = true;
 
   struct Ask {
     std::string psn_no;
+    int32_t year = 0;
     const Implied* implied;
     client::CallResult result;
     v1::GetAccumulatorsReply reply;
   };
   std::vector<Ask> asks;
   uint64_t skipped = 0;
-  for (const auto& [psn, p] : people) {
+  for (const auto& [key, p] : people) {
+    const std::string& psn = key.first;
     if (p.skip || p.code.empty()) {
       ++skipped;
       continue;
@@ -81,7 +94,7 @@ InvariantResult check_d7(const std::vector<JournalEntry>& journal, Wire& wire, c
       add_offender(r, psn + ": " + why);
       continue;
     }
-    asks.push_back(Ask{psn, &p, {}, {}});
+    asks.push_back(Ask{psn, key.second, &p, {}, {}});
   }
 
   std::mutex mu;
@@ -97,7 +110,7 @@ InvariantResult check_d7(const std::vector<JournalEntry>& journal, Wire& wire, c
     v1::GetAccumulatorsRequest q;
     *q.mutable_header() = wire.header(asks[i].implied->code, "5206");
     q.set_psn_no(asks[i].psn_no);
-    q.set_cum_ym(fmt::format("{:04d}01", year));
+    q.set_cum_ym(fmt::format("{:04d}01", asks[i].year));
     wire.pool().call(&client::SettlementAsync::GetAccumulators, std::move(q), wire.options(),
                      [&, i](client::CallResult&& res, v1::GetAccumulatorsReply&& rep) {
                        std::lock_guard lock(mu);
@@ -122,7 +135,7 @@ InvariantResult check_d7(const std::vector<JournalEntry>& journal, Wire& wire, c
       add_offender(r, a.psn_no + ": not in the population");
       continue;
     }
-    const models::Accumulators open = pop.opening_accumulators(*i, year);
+    const models::Accumulators open = pop.opening_accumulators(*i, a.year);
     const Implied& p = *a.implied;
     const v1::GetAccumulatorsReply& s = a.reply;
     std::string diff;
@@ -135,10 +148,10 @@ InvariantResult check_d7(const std::vector<JournalEntry>& journal, Wire& wire, c
     cmp("cvlserv_paid", s.cvlserv_paid(), open.cvlserv_paid.v + p.cvl);
     cmp("maf_paid", s.maf_paid(), open.maf_paid.v + p.maf);
     cmp("admissions", s.admissions(), open.admissions + p.admissions);
-    if (!diff.empty()) add_offender(r, a.psn_no + ":" + diff);
+    if (!diff.empty()) add_offender(r, fmt::format("{} {}:{}", a.psn_no, a.year, diff));
   }
-  r.detail = fmt::format("5206 of {} persons ({} care year) {} the opening accumulators plus the acknowledged replies",
-                         asks.size(), year, r.pass ? "equals" : "differs from") +
+  r.detail = fmt::format("5206 of {} persons and care years {} the opening accumulators plus the acknowledged replies",
+                         asks.size(), r.pass ? "equals" : "differs from") +
              (skipped ? fmt::format("; {} persons skipped (an unresolved outcome or no fund split)", skipped)
                       : std::string());
   return r;

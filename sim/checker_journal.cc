@@ -32,6 +32,7 @@ void fill_journal_split(const settlement::v1::SetlInfo& s, JournalEntry* e) {
   e->oth_pay = s.oth_pay();
   e->insutype = s.insutype();
   e->setl_time = s.setl_time();
+  e->care_time = s.care_time();
   e->has_split = true;
 }
 

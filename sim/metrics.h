@@ -51,6 +51,7 @@ struct JournalEntry {
   int64_t oth_pay = 0;
   std::string insutype;          // SetlInfo.insutype ("310", "390")
   std::string setl_time;         // SetlInfo.setl_time, the core's commit time (civil)
+  std::string care_time;         // SetlInfo.care_time: its year is the care year D7 asks 5206 for
   double sim_time = 0;           // when the outcome became known
   // kAcked: infcode 0 received; kRefused: a business refusal (nothing stored);
   // kUnknown: deadline / transport failure after all retries (then a 2601 follows).
