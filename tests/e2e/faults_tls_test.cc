@@ -1,4 +1,4 @@
-// Fault injection and TLS at process level (DESIGN.md §4 "Security"; issue 5 "Clock, fault
+// The wall clock refusing SetClock, fault injection and TLS at process level (DESIGN.md §4 "Security"; issue 5 "Clock, fault
 // injection, TLS"): InjectFault is refused without --fault-injection; with it, added latency, a
 // refusal before commit (nothing stored: the same msgid succeeds later), a lost reply (committed,
 // answered UNAVAILABLE: the msgid replays as committed), faults until cleared. TLS with a server
@@ -50,6 +50,17 @@ TEST_P(PlainCoreTest, FaultInjectionIsOffByDefault) {
   ASSERT_TRUE(s);
   v1::SettleReply settled;
   EXPECT_TRUE(s->call(&S::Settle, ready_to_settle(*s, person(models::Insutype::kEmployee), "f"), &settled).ok());
+}
+
+TEST_P(PlainCoreTest, SetClockIsRefusedOnTheWallClock) {
+  v1::SetClockRequest req;
+  req.set_time("2020-05-08T18:00:00");
+  v1::ClockReply rep;
+  const client::CallResult r = pool_->call_sync(&A::SetClock, req, &rep);
+  EXPECT_EQ(r.code(), grpc::StatusCode::FAILED_PRECONDITION) << r.status.error_message();
+  EXPECT_TRUE(pool_->call_sync(&A::GetClock, v1::GetClockRequest(), &rep).ok());
+  EXPECT_EQ(rep.mode(), "wall");
+  EXPECT_TRUE(rep.set());
 }
 
 TEST_P(FaultsTest, RefusalStoresNothingLostReplyCommitsLatencyHoldsTheReply) {

@@ -81,28 +81,6 @@ TEST_P(AdminClockTest, UnsetUntilSetNeverBackwardsAndSignInsExpireAtItsDayEnd) {
   EXPECT_TRUE(set_clock(at(5, 9, 8)).ok());
 }
 
-TEST(WallClockTest, SetClockIsRefusedOnTheWallClock) {
-  TempDir dir;
-  write_file(dir.file("admin.token"), "e2e-admin-token-0123456789\n");
-  CoreProcess core({"--ledger", "memory", "--admin-token", dir.file("admin.token")});
-  ASSERT_TRUE(core.start()) << core.error();
-  client::ClientOptions o;
-  o.target = core.address();
-  o.admin_token = "e2e-admin-token-0123456789";
-  std::unique_ptr<client::ClientPool> pool;
-  ASSERT_TRUE(client::ClientPool::create(o, &pool).ok());
-  v1::SetClockRequest req;
-  req.set_time("2020-05-08T18:00:00");
-  v1::ClockReply rep;
-  const client::CallResult r = pool->call_sync(&A::SetClock, req, &rep);
-  EXPECT_EQ(r.code(), grpc::StatusCode::FAILED_PRECONDITION) << r.status.error_message();
-  EXPECT_TRUE(pool->call_sync(&A::GetClock, v1::GetClockRequest(), &rep).ok());
-  EXPECT_EQ(rep.mode(), "wall");
-  EXPECT_TRUE(rep.set());
-  pool.reset();
-  EXPECT_EQ(core.stop(), 0);
-}
-
 TEST_P(AdminClockTest, CardSettlementWindowRefusesMoneyAndVisitsAnswersTheRestAndReplaysAfter) {
   ASSERT_TRUE(set_clock(at(5, 8, 17)).ok());
   auto s = session_at(Level::kLevel2);

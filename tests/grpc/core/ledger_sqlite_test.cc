@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "grpc/core/ledger.h"
+#include "grpc/core/ledger_common.h"
 #include "tests/grpc/core/ledger_fixtures.h"
 #include "tests/testing/temp_dir.h"
 
@@ -73,7 +74,7 @@ TEST(LedgerSqliteTest, ReopenAfterCommitKeepsEverything) {
   EXPECT_EQ(snapshot(*l), before);
   EXPECT_EQ(l->get_meta("autocommit"), "yes");
   EXPECT_EQ(l->next_sequence("setl").value(), 2);
-  EXPECT_EQ(l->get_meta("schema_version"), "1");
+  EXPECT_EQ(l->get_meta("schema_version"), std::to_string(ledger_detail::kSchemaVersion));
 }
 
 TEST(LedgerSqliteTest, AbortedBatchIsNotVisibleAfterReopen) {
@@ -108,7 +109,7 @@ TEST(LedgerSqliteTest, NewerSchemaRefusesToOpen) {
   auto r = open_sqlite_ledger(path);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Code::kInternal);
-  EXPECT_NE(r.status().message().find("schema version 7 is newer than this program's (1)"), std::string_view::npos)
+  EXPECT_NE(r.status().message().find("schema version 7 is newer than this program's (" + std::to_string(ledger_detail::kSchemaVersion) + ")"), std::string_view::npos)
       << r.status().ToString();
   EXPECT_NE(r.status().message().find(path), std::string_view::npos);
 }

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "grpc/core/ledger.h"
+#include "grpc/core/ledger_common.h"
 #include "tests/grpc/core/ledger_fixtures.h"
 #include "tests/testing/temp_dir.h"
 
@@ -296,7 +297,7 @@ TYPED_TEST(LedgerTest, SettlementRoundTripAndPersonYear) {
 
 TYPED_TEST(LedgerTest, MetaSequencesAndDocuments) {
   Ledger& l = this->l();
-  EXPECT_EQ(l.get_meta("schema_version"), "1");
+  EXPECT_EQ(l.get_meta("schema_version"), std::to_string(ledger_detail::kSchemaVersion));
   EXPECT_FALSE(l.get_meta("preset").has_value());
   ASSERT_TRUE(l.put_meta("preset", "city").ok());
   ASSERT_TRUE(l.put_meta("preset", "province").ok());
