@@ -22,6 +22,7 @@ enum : uint32_t { kServiceDone = 1, kCommitDone = 2 };
 // Puts `reply` on its request's reply mailbox from the core host; the receiver owns it.
 void send_reply(std::unique_ptr<CoreReply> reply, double now) {
   reply->core_s = now - reply->core_s;  // core_s held the arrival time until now
+  reply->core_sim_s = reply->core_s;
   s4u::Mailbox* to = reply->request->reply_to;
   const uint64_t bytes = reply->bytes;
   to->put_init(reply.release(), bytes)->detach();

@@ -134,9 +134,10 @@ Status LiveCore::run_paced(simgrid::s4u::Engine& engine, double end_s, const Sce
 }
 
 Result<std::vector<InvariantResult>> LiveCore::check(const std::vector<JournalEntry>& journal,
-                                                     const models::Population& population) {
+                                                     const models::Population& population, int32_t care_year) {
   LiveCheckOptions co;
   co.ledger_fresh = fresh_;
+  co.care_year = care_year;
   return check_live(journal, *pool_, population, co);
 }
 

@@ -56,8 +56,9 @@ class LiveCore {
   // `metrics` and `info`.
   Status run_paced(simgrid::s4u::Engine& engine, double end_s, const Scenario& s, Metrics& metrics, RunInfo* info);
   // D1, D2, D3, D5, D7 against the ledger.
+  // `care_year`: the civil year of the simulated visits (their accumulators' year).
   Result<std::vector<InvariantResult>> check(const std::vector<JournalEntry>& journal,
-                                             const models::Population& population);
+                                             const models::Population& population, int32_t care_year);
 
  private:
   LiveCore() = default;

@@ -62,6 +62,7 @@ struct CoreRequest {
   double intended = 0;      // when the visit meant to send this call (first attempt)
   double sent = 0;          // when this attempt left the facility
   int attempt = 0;          // 0 = first
+  double at_core = 0;       // when it reached the core host (set by the gateway)
   // Who waits for the answer: the reply goes to `reply_to` carrying `tag` back.
   simgrid::s4u::Mailbox* reply_to = nullptr;
   uint64_t tag = 0;
@@ -80,6 +81,10 @@ struct CoreReply {
   // Time spent in the core hop, seconds: modelled = queue + service + commit in simulated time;
   // live = wall time from the intended wall send time to the gRPC completion.
   double core_s = 0;
+  // Simulated seconds the request spent at the core host (arrival to the reply's departure).
+  // Modelled: equal to core_s. Live: the wall wait × speed, which the site replaces by core_s
+  // when it times the call, so a live latency is simulated network time + the core's real time.
+  double core_sim_s = 0;
 
   bool ok() const { return status == 0; }
 };

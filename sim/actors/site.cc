@@ -315,7 +315,8 @@ class Site {
     const uint16_t seq = static_cast<uint16_t>((r->request->tag >> 32) & 0xffff);
     Facility& f = facilities_[fac];
     if (seq != f.sign_seq || !f.signing) return;  // an answer to an attempt given up on
-    ctx_->metrics->on_call(9001, f.level, r->request->intended, now, r->core_s, r->status, r->reason);
+    ctx_->metrics->on_call(9001, f.level, r->request->intended + (r->core_sim_s - r->core_s), now, r->core_s,
+                           r->status, r->reason);
     f.signing = false;
     if (!r->ok()) {
       events_.push(now + 30, kSignInAgain, fac);
@@ -343,7 +344,10 @@ class Site {
     v.outstanding = false;
     Facility& f = facility_of(v);
     const int txn = txn_code(v.rpc);
-    ctx_->metrics->on_call(txn, f.level, v.intended, now, r->core_s, r->status, r->reason);
+    // The latency: simulated network time plus the core's own time (in live mode its wall time,
+    // not the wall wait stretched by the pace).
+    ctx_->metrics->on_call(txn, f.level, v.intended + (r->core_sim_s - r->core_s), now, r->core_s, r->status,
+                           r->reason);
     if (!r->ok()) {
       if (r->reason == "E_SIGNIN") {  // the sign-in expired: sign in again, then a fresh call
         f.caller.sign_no.clear();

@@ -66,6 +66,7 @@ void LiveBridge::receive_loop(s4u::Mailbox* inbox) {
 void LiveBridge::dispatch(CoreRequest* r) {
   YB_CHECK(r != nullptr && r->body != nullptr && r->reply_to != nullptr, "CoreRequest without body or reply_to");
   const double now = s4u::Engine::get_clock();
+  r->at_core = now;
   const Clock::time_point intended = wall_at(now);
   const double delay_us = std::chrono::duration<double, std::micro>(Clock::now() - intended).count();
   figures_.send_delay.add(std::max(0.0, delay_us));
@@ -169,6 +170,7 @@ void LiveBridge::deliver_one(Completion&& c) {
   reply->retry_after = std::move(c.result.retry_after);
   reply->replay = c.result.replay;
   reply->core_s = std::chrono::duration<double>(c.result.elapsed).count();
+  reply->core_sim_s = s4u::Engine::get_clock() - reply->request->at_core;
   if (c.result.ok()) {
     reply->bytes = static_cast<uint32_t>(c.reply->ByteSizeLong());
     reply->body = std::move(c.reply);

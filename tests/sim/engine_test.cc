@@ -1,0 +1,183 @@
+// Process-level tests of yibao-sim (sim/engine.*, sim/run.*): the command line and exit codes,
+// a modelled run's outputs and its determinism by seed, an SLO failure turning into exit code 3,
+// the M/M/c station against Erlang C, and the CI regression scenario live against a yibao-core
+// that yibao-sim starts itself.
+// One SimGrid engine per process: every run is a child process.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "models/population_yaml.h"
+#include "tests/testing/core_process.h"
+#include "tests/testing/temp_dir.h"
+
+namespace yibao::sim {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+fs::path repo_root() { return fs::path(models::default_presets_path()).parent_path().parent_path().parent_path(); }
+std::string sim_binary() { return (fs::path(std::getenv("YB_BUILD_DIR")) / "sim" / "yibao-sim").string(); }
+std::string scenario(const std::string& name) { return (repo_root() / "scenarios" / name).string(); }
+
+int run_sim(const std::vector<std::string>& args, std::string* out, int timeout_s = 300) {
+  std::vector<std::string> argv{sim_binary()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return testing::run_program(argv, out, std::chrono::seconds(timeout_s));
+}
+
+json read_json(const std::string& path) {
+  std::ifstream in(path);
+  return json::parse(in);
+}
+
+// result.json without the fields that depend on the wall clock or the machine.
+json without_wall(const json& j) {
+  if (j.is_object()) {
+    json out = json::object();
+    for (auto it = j.begin(); it != j.end(); ++it)
+      if (it.key().find("wall") == std::string::npos) out[it.key()] = without_wall(it.value());
+    return out;
+  }
+  if (j.is_array()) {
+    json out = json::array();
+    for (const auto& v : j) out.push_back(without_wall(v));
+    return out;
+  }
+  return j;
+}
+
+// A small modelled scenario: a county's Monday 08:00-08:20.
+std::string small_modelled(const testing::TempDir& dir, const std::string& extra = {}) {
+  const std::string path = dir.file("small.yaml");
+  std::ofstream(path) << "name: small\n"
+                         "question: does a small modelled run work?\n"
+                         "scale: {preset: county}\n"
+                         "clock: {start: 2024-03-04 08:00:00, duration: 20min}\n"
+                         "mode: modelled\n"
+                         "seed: 7\n"
+                         "core: {calibration: "
+                      << scenario("calibration/default.yaml") << "}\n"
+                      << extra;
+  return path;
+}
+
+TEST(SimCommandLine, HelpAndBadFlags) {
+  std::string out;
+  EXPECT_EQ(run_sim({"--help"}, &out), 0) << out;
+  EXPECT_NE(out.find("run"), std::string::npos);
+  EXPECT_EQ(run_sim({"run", "--no-such-flag", scenario("quickstart.yaml")}, &out), 1) << out;
+  EXPECT_EQ(run_sim({}, &out), 1) << out;
+  EXPECT_EQ(run_sim({"run", "/nonexistent/scenario.yaml"}, &out), 1) << out;
+  EXPECT_NE(out.find("/nonexistent/scenario.yaml"), std::string::npos) << out;
+  EXPECT_EQ(run_sim({"run", scenario("quickstart.yaml"), "--mode", "sideways"}, &out), 1) << out;
+}
+
+TEST(SimCommandLine, ValidateEveryShippedScenario) {
+  for (const auto& e : fs::directory_iterator(repo_root() / "scenarios")) {
+    if (e.path().extension() != ".yaml") continue;
+    std::string out;
+    EXPECT_EQ(run_sim({"validate", e.path().string()}, &out), 0) << e.path() << "\n" << out;
+    EXPECT_NE(out.find("valid"), std::string::npos) << out;
+  }
+}
+
+TEST(SimCommandLine, ValidateReportsFileAndLine) {
+  testing::TempDir dir;
+  const std::string bad = dir.file("bad.yaml");
+  std::ofstream(bad) << "name: bad\nquestion: q\nscale: {preset: county}\nclock: {start: 2024-03-04 08:00:00, "
+                        "duration: 1h}\nmode: modelled\nseed: 1\nworkload: {volume_factor: -2}\n";
+  std::string out;
+  EXPECT_EQ(run_sim({"validate", bad}, &out), 1) << out;
+  EXPECT_NE(out.find("bad.yaml:7"), std::string::npos) << out;
+}
+
+TEST(ModelledRun, WritesTheRunDirectoryAndIsAFunctionOfTheSeed) {
+  testing::TempDir dir;
+  const std::string sc = small_modelled(dir);
+  std::string out;
+  ASSERT_EQ(run_sim({"run", sc, "--out", dir.file("a"), "--quiet"}, &out), 0) << out;
+  ASSERT_EQ(run_sim({"run", sc, "--out", dir.file("b"), "--quiet"}, &out), 0) << out;
+  ASSERT_EQ(run_sim({"run", sc, "--out", dir.file("c"), "--seed", "8", "--quiet"}, &out), 0) << out;
+  for (const char* f : {"result.json", "timeseries.csv", "report.html"})
+    EXPECT_TRUE(fs::exists(dir.file(std::string("a/") + f))) << f;
+
+  const json a = read_json(dir.file("a/result.json"));
+  const json b = read_json(dir.file("b/result.json"));
+  const json c = read_json(dir.file("c/result.json"));
+  EXPECT_EQ(a["schema_version"], 1);
+  EXPECT_EQ(a["mode"], "modelled");
+  EXPECT_EQ(a["verdict"], "pass");
+  EXPECT_GT(a["counts"]["settlements"].get<int64_t>(), 50) << a["counts"].dump();
+  EXPECT_GT(a["money"]["fund_pay_sumamt"].get<int64_t>(), 0) << a["money"].dump();
+  EXPECT_TRUE(a["latency_ms"]["by_txn"].contains("2207")) << a["latency_ms"].dump();
+  for (const auto& inv : a["invariants"]) EXPECT_TRUE(inv["pass"].get<bool>()) << inv.dump();
+  // Same scenario and seed: the same result, bit for bit, apart from the wall-clock fields.
+  EXPECT_EQ(without_wall(a).dump(), without_wall(b).dump());
+  // Another seed: other visits.
+  EXPECT_NE(without_wall(a)["counts"].dump(), without_wall(c)["counts"].dump());
+}
+
+TEST(ModelledRun, AFailedSloExitsWithThree) {
+  testing::TempDir dir;
+  const std::string sc = small_modelled(
+      dir, "slo:\n  - {name: impossible, metric: latency_ms.2207.p99, op: \"<\", threshold: 0.001, min_samples: 1}\n");
+  std::string out;
+  EXPECT_EQ(run_sim({"run", sc, "--out", dir.file("r")}, &out), 3) << out;
+  const json r = read_json(dir.file("r/result.json"));
+  EXPECT_EQ(r["verdict"], "fail");
+  ASSERT_EQ(r["slo"].size(), 1u);
+  EXPECT_FALSE(r["slo"][0]["pass"].get<bool>());
+  EXPECT_NE(out.find("FAIL"), std::string::npos) << out;
+}
+
+// issue 6: the simulated M/M/c station against Erlang C, mean wait over 10 seeds × 100,000
+// customers within 2.5 %.
+TEST(MmcStation, MeanWaitMatchesErlangC) {
+  testing::TempDir dir;
+  double sum_wait = 0, erlang = 0;
+  for (int seed = 1; seed <= 10; ++seed) {
+    std::string out;
+    const std::string run_dir = dir.file("mmc" + std::to_string(seed));
+    ASSERT_EQ(run_sim({"run", scenario("mmc-validation.yaml"), "--seed", std::to_string(seed), "--out", run_dir}, &out),
+              0)
+        << out;
+    const json r = read_json(run_dir + "/result.json");
+    ASSERT_EQ(r["mmc"]["served"].get<uint64_t>(), 100000u);
+    sum_wait += r["mmc"]["mean_wait_s"].get<double>();
+    erlang = r["mmc"]["erlang_c_wait_s"].get<double>();
+  }
+  const double mean = sum_wait / 10;
+  EXPECT_NEAR(mean / erlang, 1.0, 0.025) << "simulated " << mean << " s, Erlang C " << erlang << " s";
+}
+
+// The CI regression scenario, live: yibao-sim starts yibao-core on a temporary ledger, drives
+// it, reads the ledger back; every acknowledged settlement is in the ledger, none twice.
+TEST(LiveRun, CiRegressionPasses) {
+  testing::TempDir dir;
+  std::string out;
+  const int code = run_sim({"run", scenario("ci-regression.yaml"), "--out", dir.file("ci")}, &out, 600);
+  ASSERT_TRUE(fs::exists(dir.file("ci/result.json"))) << out;
+  const json r = read_json(dir.file("ci/result.json"));
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_EQ(r["mode"], "live");
+  EXPECT_EQ(r["verdict"], "pass") << r["slo"].dump() << r["invariants"].dump();
+  std::vector<std::string> ids;
+  for (const auto& inv : r["invariants"]) {
+    ids.push_back(inv["id"].get<std::string>());
+    EXPECT_TRUE(inv["pass"].get<bool>()) << inv.dump();
+  }
+  for (const char* d : {"D1", "D2", "D3", "D5", "D7"})
+    EXPECT_NE(std::find(ids.begin(), ids.end(), d), ids.end()) << d;
+  EXPECT_TRUE(r.contains("wall_lag_ms")) << r.dump();
+  EXPECT_GT(r["counts"]["settlements"].get<int64_t>(), 100);
+}
+
+}  // namespace
+}  // namespace yibao::sim
