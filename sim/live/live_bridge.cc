@@ -34,8 +34,8 @@ LiveBridge::LiveBridge(std::unique_ptr<client::ClientPool> pool, LiveOptions opt
 LiveBridge::~LiveBridge() { finish(); }
 
 void LiveBridge::start(s4u::Host* host, s4u::Mailbox* inbox) {
+  host_ = host;
   s4u::Actor::create("live-receiver", host, [this, inbox] { receive_loop(inbox); });
-  poller_ = s4u::Actor::create("live-poller", host, [this] { poll_loop(); });
   keeper_ = s4u::Actor::create("live-keeper", host, [] {
     // Ordinary actor: keeps run_until from ending the daemons while calls may be in flight.
     s4u::this_actor::suspend();
@@ -139,27 +139,23 @@ bool LiveBridge::wait_for_reply(Clock::time_point until) {
 bool LiveBridge::has_replies() const { return any_done_.load(std::memory_order_acquire); }
 
 bool LiveBridge::deliver() {
-  if (!poller_waiting_ || !has_replies()) return false;
-  poller_waiting_ = false;
-  poller_->resume();
+  if (deliverer_pending_ || host_ == nullptr || !has_replies()) return false;
+  deliverer_pending_ = true;
+  // A one-shot actor, not a suspended daemon resumed: in SimGrid 3.32 an actor that suspends
+  // itself suspends its detached sends too, so replies put by a poller that then suspends stall.
+  s4u::Actor::create("live-deliver", host_, [this] { drain(); });
   return true;
 }
 
-void LiveBridge::poll_loop() {
-  s4u::Actor::self()->daemonize();
-  std::vector<Completion> batch;
-  for (;;) {
-    poller_waiting_ = true;
-    s4u::this_actor::suspend();
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      batch.assign(std::make_move_iterator(done_.begin()), std::make_move_iterator(done_.end()));
-      done_.clear();
-      any_done_.store(false, std::memory_order_release);
-    }
-    for (Completion& c : batch) deliver_one(std::move(c));
-    batch.clear();
+void LiveBridge::drain() {
+  std::deque<Completion> batch;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    batch.swap(done_);
+    any_done_.store(false, std::memory_order_release);
   }
+  deliverer_pending_ = false;
+  for (Completion& c : batch) deliver_one(std::move(c));
 }
 
 void LiveBridge::deliver_one(Completion&& c) {

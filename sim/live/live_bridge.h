@@ -1,19 +1,22 @@
 // LiveBridge: the live core hop (DESIGN.md §5 "Core hop", "SimGrid 3.32"): a CoreGateway whose
 // answers come from a running yibao-core through the async client pool (grpc/client).
 //
-// Three actors on the core host, made by start():
-//   - the receiver (daemon) is the inbox's permanent receiver: it takes each CoreRequest* as it
-//     arrives over the simulated network and starts the matching async Settlement call at once
-//     (ClientPool::call never blocks). The request body is copied into the call, so the
-//     CoreRequest stays intact for the reply (a retry copies its body from there);
-//   - the poller (daemon) sleeps suspended; the pacer (main thread, between run_until slices)
-//     resumes it when completions are queued; it drains the queue and puts each CoreReply* on
-//     request->reply_to (put_init + detach: never blocks, and works on mailboxes that have a
-//     permanent receiver, where put_async()->detach() aborts in 3.32), so replies travel back
-//     over the simulated network from the simulated time they were delivered;
-//   - the keeper, an ordinary actor suspended until release_keeper(): run_until ends daemon
-//     actors once only daemons remain, so without it the poller would die when the facilities
-//     finish while calls are still in flight.
+// Actors on the core host:
+//   - the receiver (daemon, made by start()) is the inbox's permanent receiver: it takes each
+//     CoreRequest* as it arrives over the simulated network and starts the matching async
+//     Settlement call at once (ClientPool::call never blocks). The request body is copied into
+//     the call, so the CoreRequest stays intact for the reply (a retry copies its body from there);
+//   - the deliverer: when completions are queued, the pacer (main thread, between run_until
+//     slices) calls deliver(), which creates a one-shot actor that drains the queue and puts each
+//     CoreReply* on request->reply_to (put_init + detach: never blocks, and works on mailboxes
+//     with a permanent or waiting receiver, where put_async()->detach() aborts in 3.32), so
+//     replies travel back over the simulated network from the simulated time they were
+//     delivered. Not the daemon poller resumed by the main thread of DESIGN.md §5: measured on
+//     3.32, an actor that suspends itself suspends its detached sends as well, so a poller that
+//     puts replies and suspends again stalls all but the first;
+//   - the keeper (made by start()), an ordinary actor suspended until release_keeper(): run_until
+//     ends daemon actors once only daemons remain, so without it the receiver would die when
+//     the facilities finish while calls are still in flight.
 // gRPC completion callbacks make no SimGrid call: they push (request, result, reply) on a
 // mutex-guarded queue and notify a condition variable the pacer waits on (wait_for_reply).
 //
@@ -95,8 +98,8 @@ class LiveBridge final : public CoreGateway {
   // Waits until a completion is queued or `until`; true if one is queued. Any thread.
   bool wait_for_reply(Clock::time_point until);
   bool has_replies() const;
-  // Resumes the poller if completions are queued; the caller then runs the engine
-  // (run_until(now)) so they are delivered at the current simulated time. True if resumed.
+  // Creates the deliverer if completions are queued (and none is pending); the caller then runs
+  // the engine (run_until(now)) so they are delivered at the current simulated time. True if made.
   bool deliver();
   // Lets the keeper end (once at the end of a run); the simulation may then finish.
   void release_keeper();
@@ -113,7 +116,7 @@ class LiveBridge final : public CoreGateway {
   };
 
   void receive_loop(simgrid::s4u::Mailbox* inbox);
-  void poll_loop();
+  void drain();
   // Starts the async call of `r` (engine thread, inside the receiver).
   void dispatch(CoreRequest* r);
   template <typename Req, typename Reply>
@@ -128,9 +131,9 @@ class LiveBridge final : public CoreGateway {
   double sim0_ = 0;
 
   // Engine thread.
-  simgrid::s4u::ActorPtr poller_;
+  simgrid::s4u::Host* host_ = nullptr;
   simgrid::s4u::ActorPtr keeper_;
-  bool poller_waiting_ = false;  // the poller is suspended and may be resumed
+  bool deliverer_pending_ = false;  // a deliverer was made and has not drained yet
   bool keeper_released_ = false;
   int64_t outstanding_ = 0;
   LiveFigures figures_;

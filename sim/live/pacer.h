@@ -7,8 +7,8 @@
 //      time × speed (so a late engine still turns round often enough to deliver replies);
 //   2. record the lag of simulated behind wall time: wall now − wall(simulated now), in ms
 //      (models::Histogram; its values are µs);
-//   3. if completions are queued, resume the bridge's poller and run_until(now): replies are
-//      delivered at the current simulated time, then travel the simulated network back;
+//   3. if completions are queued, let the bridge make its deliverer actor and run_until(now):
+//      replies are delivered at the current simulated time, then travel the simulated network back;
 //   4. wait on the bridge's condition variable until the next slice is due (slice_ms of wall
 //      after the simulated now) or a completion arrives, whichever is first.
 // At end_sim_s the loop goes on, paced, until every request the bridge took has been delivered
@@ -42,7 +42,7 @@ struct PaceResult {
   double sim_end_s = 0;       // simulated time reached
   double wall_s = 0;          // wall time of the paced run (drain included)
   uint64_t slices = 0;        // run_until calls for pacing
-  uint64_t deliveries = 0;    // poller wake-ups
+  uint64_t deliveries = 0;    // deliverer actors made
   int64_t undelivered = 0;    // requests still outstanding when the drain gave up
   models::Histogram wall_lag; // per slice, µs of wall time simulated time was behind
   uint64_t late_sends = 0;    // the bridge's count at the end (hand-overs > late_ms late)
