@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "grpc/convert/settlement.h"
+#include "sim/time_text.h"
 #include "yibao/settlement/v1/settlement.pb.h"
 
 namespace yibao::sim {
@@ -44,9 +45,10 @@ template <class R>
 void stamp(R* reply, uint64_t id, CivilTime now) {
   auto* h = reply->mutable_header();
   h->set_infcode(0);
-  h->set_inf_refmsgid(fmt::format("000000{}{:010}", format_compact(now), id % 10000000000ULL));
-  h->set_refmsg_time(format_compact(now) + "000");
-  h->set_respond_time(format_compact(now) + "000");
+  const std::string compact = compact_text(now);
+  h->set_inf_refmsgid(fmt::format("000000{}{:010}", compact, id % 10000000000ULL));
+  h->set_refmsg_time(compact + "000");
+  h->set_respond_time(compact + "000");
 }
 
 std::optional<uint64_t> person_by_credential(const models::Population& pop, const std::string& type,
@@ -194,7 +196,7 @@ std::unique_ptr<Message> ModelLedger::dispatch(const CoreRequest& req, CivilTime
     case Rpc::kSignIn: {
       auto* r = static_cast<v1::SignInReply*>(reply.get());
       r->set_sign_no(fmt::format("{:020}", id));
-      r->set_sign_time(format_envelope(now));
+      r->set_sign_time(envelope_text(now));
       stamp(r, id, now);
       break;
     }

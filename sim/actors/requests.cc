@@ -1,6 +1,7 @@
 #include "sim/actors/requests.h"
 
 #include "yibao/settlement/v1/settlement.pb.h"
+#include "sim/time_text.h"
 
 namespace yibao::sim {
 namespace {
@@ -66,7 +67,7 @@ v1::RequestHeader make_header(const Caller& c, Rpc rpc, const std::string& msgid
   h.set_opter(c.opter);
   h.set_opter_type(1);
   h.set_sign_no(c.sign_no);
-  h.set_inf_time(format_envelope(now));
+  h.set_inf_time(envelope_text(now));
   h.set_infver("V1.0");
   h.set_mdtrtarea_admvs(c.admdvs);
   if (!insuplc_admdvs.empty()) h.set_insuplc_admdvs(insuplc_admdvs);
@@ -81,7 +82,7 @@ v1::FeeLine to_fee_line(const models::PlannedLine& l, int sn, const std::string&
   f.set_cnt(l.units * 10000);     // ten-thousandths
   f.set_det_item_fee_sumamt(l.price.v * l.units);
   f.set_prd_days(l.days);
-  f.set_fee_ocur_time(format_envelope(now));
+  f.set_fee_ocur_time(envelope_text(now));
   if (l.rx && !rxno.empty()) f.set_rxno(rxno);
   if (l.discharge) f.set_dscg_drug_flag(1);
   return f;
@@ -115,7 +116,7 @@ std::unique_ptr<Message> build_request(Rpc rpc, VisitState& v, const Caller& c, 
       *q->mutable_header() = header();
       q->set_psn_no(v.person.psn_no);
       q->set_insutype(v.insutype);
-      q->set_begntime(format_envelope(now));
+      q->set_begntime(envelope_text(now));
       q->set_mdtrt_cert_type("02");
       q->set_mdtrt_cert_no(v.person.certno);
       q->set_ipt_otp_no("OTP" + msgid);
@@ -188,7 +189,7 @@ std::unique_ptr<Message> build_request(Rpc rpc, VisitState& v, const Caller& c, 
       q->set_mdtrt_cert_no(v.person.certno);
       q->set_med_type("21");
       q->set_ipt_no("IPT" + msgid);
-      q->set_begntime(format_envelope(now));
+      q->set_begntime(envelope_text(now));
       q->set_adm_dept_codg(c.dept_code);
       add_diagnosis(q->mutable_diseinfo(), "J18.9", "pneumonia");
       return q;
@@ -198,7 +199,7 @@ std::unique_ptr<Message> build_request(Rpc rpc, VisitState& v, const Caller& c, 
       *q->mutable_header() = header();
       q->set_mdtrt_id(v.mdtrt_id);
       q->set_psn_no(v.person.psn_no);
-      q->set_endtime(format_envelope(now));
+      q->set_endtime(envelope_text(now));
       q->set_dscg_dept_codg(c.dept_code);
       q->set_dscg_way("1");
       add_diagnosis(q->mutable_diseinfo(), "J18.9", "pneumonia");

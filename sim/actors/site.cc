@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <chrono>
 #include <unordered_map>
 
@@ -18,6 +19,7 @@
 #include "sim/actors/visit.h"
 #include "sim/actors/visit_script.h"
 #include "sim/checker.h"
+#include "sim/time_text.h"
 #include "yibao/settlement/v1/settlement.pb.h"
 
 XBT_LOG_NEW_DEFAULT_CATEGORY(yb_site, "yibao-sim facility sites");
@@ -224,7 +226,16 @@ class Site {
     visits_.erase(v.id);
   }
 
-  static std::string queue_name(models::Level l) { return std::string("counters.") + std::string(facility_type_name(l)); }
+  // The counters' queue name per facility kind, built once (on_queue runs at every window).
+  static const std::string& queue_name(models::Level l) {
+    static const std::array<std::string, 6> names = [] {
+      std::array<std::string, 6> n;
+      for (size_t i = 0; i < n.size(); ++i)
+        n[i] = std::string("counters.") + std::string(facility_type_name(static_cast<models::Level>(i)));
+      return n;
+    }();
+    return names.at(static_cast<size_t>(l));
+  }
 
   // ---- Calls ----------------------------------------------------------------------------
 
@@ -237,7 +248,7 @@ class Site {
       ++f.msgid_second;
       f.msgid_seq = 0;
     }
-    return fmt::format("{}{}{:04}", f.caller.fixmedins_code, format_compact(CivilTime{f.msgid_second}), f.msgid_seq);
+    return fmt::format("{}{}{:04}", f.caller.fixmedins_code, compact_text(CivilTime{f.msgid_second}), f.msgid_seq);
   }
 
   bool signed_in(const Facility& f, double now) const {
