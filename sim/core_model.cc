@@ -69,7 +69,10 @@ void CoreModel::run(s4u::Mailbox* inbox) {
     const size_t n = std::min<size_t>(to_commit.size(), static_cast<size_t>(params_.max_batch));
     writing.assign(to_commit.begin(), to_commit.begin() + static_cast<std::ptrdiff_t>(n));
     to_commit.erase(to_commit.begin(), to_commit.begin() + static_cast<std::ptrdiff_t>(n));
-    events.push(now + params_.commit_a_s + params_.commit_b_s * static_cast<double>(n), kCommitDone);
+    size_t writes = 0;
+    for (const CoreReply* r : writing) writes += ModelLedger::journaled(r->request->rpc) && r->ok() ? 1 : 0;
+    const double t = writes == 0 ? 0 : params_.commit_a_s + params_.commit_b_s * static_cast<double>(writes);
+    events.push(now + t, kCommitDone);
   };
 
   CoreRequest* incoming = nullptr;
@@ -83,11 +86,9 @@ void CoreModel::run(s4u::Mailbox* inbox) {
         auto* r = reinterpret_cast<CoreReply*>(e.a);
         ledger_->answer(*r->request, civil_start_.plus_seconds(static_cast<int64_t>(now)), *r);
         ++served_;
-        if (ModelLedger::journaled(r->request->rpc) && r->ok()) {
-          to_commit.push_back(r);
-        } else {
-          send_reply(std::unique_ptr<CoreReply>(r), now);
-        }
+        // Like grpc/core/group_commit.*, every answer leaves after the commit of the batch it
+        // joined (reads and refusals included); only writes make a commit cost its fixed part.
+        to_commit.push_back(r);
         if (std::optional<CoreReply*> next = workers.release(now)) start_service(*next, now);
       } else if (e.kind == kCommitDone) {
         ++commits_;

@@ -1,7 +1,8 @@
 // CoreModel: the modelled core hop (DESIGN.md §5 "Core hop", modelled): a station of `workers`
 // first-come-first-served workers whose service times come from a calibration, followed by a
-// single group-commit writer for the calls the real core journals (commit time a + b × batch,
-// at most max_batch per commit), as grpc/core/group_commit.* does. The business answer of each
+// single group-commit writer, as grpc/core/group_commit.* does: every answer leaves after the
+// commit of the batch it joined (at most max_batch calls); a batch costs a + b × (its writes),
+// nothing when it holds only reads and refusals. The business answer of each
 // request comes from ModelLedger (real replies, real amounts).
 //
 // One actor on the core host runs it all: requests arrive on the inbox mailbox (its permanent

@@ -33,7 +33,7 @@ struct CalibrateCommand {
   std::string admin_token_file;
   std::string out;
   double seconds = 5;
-  double rate = 200;
+  double rate = 50;
 };
 
 int run_command(const RunOptions& o);
