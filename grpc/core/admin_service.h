@@ -64,6 +64,18 @@ class AdminService final : public v1::Admin::CallbackService {
   grpc::ServerUnaryReactor* ClearFaults(grpc::CallbackServerContext*, const v1::ClearFaultsRequest*,
                                         v1::FaultsReply*) override;
 
+  // Suspensions, held amounts, decisions (admin_suspensions.cc).
+  grpc::ServerUnaryReactor* Suspend(grpc::CallbackServerContext*, const v1::SuspendRequest*,
+                                    v1::SuspensionReply*) override;
+  grpc::ServerUnaryReactor* LiftSuspension(grpc::CallbackServerContext*, const v1::LiftSuspensionRequest*,
+                                           v1::SuspensionReply*) override;
+  grpc::ServerUnaryReactor* ListSuspensions(grpc::CallbackServerContext*, const v1::ListSuspensionsRequest*,
+                                            v1::ListSuspensionsReply*) override;
+  grpc::ServerUnaryReactor* ListHeldAmounts(grpc::CallbackServerContext*, const v1::ListHeldAmountsRequest*,
+                                            v1::ListHeldAmountsReply*) override;
+  grpc::ServerUnaryReactor* Decide(grpc::CallbackServerContext*, const v1::DecideRequest*,
+                                   v1::DecisionReply*) override;
+
  private:
   // Checks the token and the bounds; then runs `fn` on the writer in its own savepoint and
   // answers after the commit; `after` (if any) runs once the commit is durable, before the

@@ -17,8 +17,10 @@
 // | facility    | writer, the op (ops_common.*)  | journaled refusal                                 |
 // | department  | writer, the op                 | journaled refusal                                 |
 // | person      | writer, the op (enrolled_person: lapse, premium deadline moved by windows)   |
-// | SUSPENSIONS | writer, the op: facility / department / person steps above, in ops_common.* — |
-// |  (next)     |  marked "SUSPENSION CHECKS" there; arrival time = Txn::now (§11.13)           |
+// | suspensions | writer, the money-moving ops (2201/2401, 2206/2303/2101, 2207/2304/2102):     |
+// |             |  suspensions.h after the facility / department / person steps; Txn::now is    |
+// |             |  the arrival time (§11.13) → E_FAC_SUSPENDED / E_FAC_TERMINATED /             |
+// |             |  E_DEPT_SUSPENDED / E_PSN_SUSPENDED, journaled; a hold settles and holds      |
 // | state, sums, rules | writer, the op                    | journaled refusal                   |
 //
 // A request refused at the front is answered at once and stored nowhere. Then the request goes to

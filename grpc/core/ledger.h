@@ -140,7 +140,16 @@ class Ledger {
   virtual Status put_window(const SwitchoverWindow& w) = 0;
   // Every window, in the order they were first stored.
   virtual std::vector<SwitchoverWindow> windows() = 0;
-  // (Suspensions, decisions and holds come here next, each with its own migration.)
+
+  // ---- Core operations: suspensions, held amounts, decisions (DOMAIN.md §6, §11.10–12) ----
+  // Each inserts or replaces by its key (id / setl_id); listings are in the order first stored.
+  virtual Status put_suspension(const Suspension& s) = 0;
+  virtual std::vector<Suspension> suspensions() = 0;
+  virtual Status put_held(const HeldAmount& h) = 0;
+  virtual std::optional<HeldAmount> get_held(std::string_view setl_id) = 0;
+  virtual std::vector<HeldAmount> held_amounts() = 0;
+  virtual Status put_decision(const Decision& d) = 0;
+  virtual std::vector<Decision> decisions() = 0;
 };
 
 // Opens the SQLite ledger at `path` (created and migrated if new). INTERNAL with the reason when

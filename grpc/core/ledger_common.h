@@ -18,7 +18,7 @@ namespace yibao::core::ledger_detail {
 
 // The schema this program writes; meta row "schema_version" holds the ledger's (both backends
 // answer get_meta("schema_version") with it). Bumped by every migration (ledger_sqlite_schema.cc).
-inline constexpr int32_t kSchemaVersion = 2;
+inline constexpr int32_t kSchemaVersion = 3;
 inline constexpr std::string_view kSchemaVersionKey = "schema_version";
 
 // The business key find_visit_by_key matches: the prescription number for a pharmacy sale,

@@ -258,20 +258,20 @@ class LedgerMemory final : public Ledger {
     return out;
   }
 
-  // ---- Core operations: switchover windows (listed in order of creation, like SQLite's rowid) ----
-  Status put_window(const SwitchoverWindow& w) override {
-    const auto old = find(windows_, w.id);
-    set(windows_, w.id, std::pair(old ? old->first : window_order_++, w));
-    return Status::Ok();
+  // ---- Core operations: windows, suspensions, held amounts, decisions (listed in order of
+  //      creation, like SQLite's rowid) ----
+  Status put_window(const SwitchoverWindow& w) override { return put_ordered(windows_, w.id, w); }
+  std::vector<SwitchoverWindow> windows() override { return list_ordered(windows_); }
+  Status put_suspension(const Suspension& x) override { return put_ordered(suspensions_, x.id, x); }
+  std::vector<Suspension> suspensions() override { return list_ordered(suspensions_); }
+  Status put_held(const HeldAmount& h) override { return put_ordered(held_, h.setl_id, h); }
+  std::optional<HeldAmount> get_held(std::string_view setl_id) override {
+    const auto row = find(held_, setl_id);
+    return row ? std::optional<HeldAmount>(row->second) : std::nullopt;
   }
-  std::vector<SwitchoverWindow> windows() override {
-    std::vector<std::pair<int64_t, SwitchoverWindow>> rows;
-    for (const auto& [id, row] : windows_) rows.push_back(row);
-    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    std::vector<SwitchoverWindow> out;
-    for (auto& r : rows) out.push_back(std::move(r.second));
-    return out;
-  }
+  std::vector<HeldAmount> held_amounts() override { return list_ordered(held_); }
+  Status put_decision(const Decision& d) override { return put_ordered(decisions_, d.id, d); }
+  std::vector<Decision> decisions() override { return list_ordered(decisions_); }
 
  private:
   using AccMapKey = std::tuple<std::string, int32_t, int32_t>;
@@ -307,6 +307,22 @@ class LedgerMemory final : public Ledger {
     }
     if (v) m.insert_or_assign(k, std::move(*v));
     else m.erase(k);
+  }
+  // Insert or replace keeping the order of first insertion (an ordered map of (order, record)).
+  template <typename Map, typename T>
+  Status put_ordered(Map& m, const std::string& key, const T& v) {
+    const auto old = find(m, key);
+    set(m, key, std::pair(old ? old->first : order_++, v));
+    return Status::Ok();
+  }
+  template <typename Map, typename T = typename Map::mapped_type::second_type>
+  static std::vector<T> list_ordered(const Map& m) {
+    std::vector<std::pair<int64_t, T>> rows;
+    for (const auto& [k, row] : m) rows.push_back(row);
+    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<T> out;
+    for (auto& r : rows) out.push_back(std::move(r.second));
+    return out;
   }
   template <typename Map>
   void set(Map& m, const typename Map::key_type& k, typename Map::mapped_type v) {
@@ -395,8 +411,12 @@ class LedgerMemory final : public Ledger {
   std::set<DayIx> settlements_by_day_;
   ByName<FundTotals> funds_;
   std::map<std::pair<std::string, std::string>, Document> documents_;
-  ByName<std::pair<int64_t, SwitchoverWindow>> windows_;  // id -> (order of creation, window)
-  int64_t window_order_ = 0;
+  // key -> (order of creation, record)
+  ByName<std::pair<int64_t, SwitchoverWindow>> windows_;
+  ByName<std::pair<int64_t, Suspension>> suspensions_;
+  ByName<std::pair<int64_t, HeldAmount>> held_;
+  ByName<std::pair<int64_t, Decision>> decisions_;
+  int64_t order_ = 0;  // shared counter: only the order within one map matters
 
   bool in_batch_ = false;
   std::vector<std::function<void()>> undo_;  // newest last

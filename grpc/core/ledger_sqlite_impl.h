@@ -9,7 +9,8 @@
 // Split by concern, each file adding its statements' SQL: ledger_sqlite.cc (open, transactions,
 // meta, sequences), ledger_sqlite_people.cc (journal, facilities, persons, balances, accumulators,
 // filings, sign-ins), ledger_sqlite_records.cc (visits, fee lines, settlements, funds,
-// reconciliation, documents) and ledger_sqlite_ops.cc (core operations: switchover windows).
+// reconciliation, documents) and ledger_sqlite_ops.cc (core operations: switchover windows, suspensions,
+// held amounts, decisions).
 //
 // A failed read cannot travel through the optional or vector a lookup returns, so it poisons the
 // batch: every later write and commit_batch return that error, the writer aborts the batch, and a
@@ -102,6 +103,13 @@ class LedgerSqlite final : public Ledger {
 
   Status put_window(const SwitchoverWindow& w) override;
   std::vector<SwitchoverWindow> windows() override;
+  Status put_suspension(const Suspension& s) override;
+  std::vector<Suspension> suspensions() override;
+  Status put_held(const HeldAmount& h) override;
+  std::optional<HeldAmount> get_held(std::string_view setl_id) override;
+  std::vector<HeldAmount> held_amounts() override;
+  Status put_decision(const Decision& d) override;
+  std::vector<Decision> decisions() override;
 
  private:
   // Every statement, prepared once at open.
@@ -117,7 +125,7 @@ class LedgerSqlite final : public Ledger {
     kGetSettlement, kPutSettlement, kSettlementsOf, kFunds, kAddFund, kReconTotals, kReconRows,
     kPutDocument, kDocuments,
     // ledger_sqlite_ops.cc
-    kPutWindow, kWindows,
+    kPutWindow, kWindows, kPutSuspension, kSuspensions, kPutHeld, kGetHeld, kHeldAmounts, kPutDecision, kDecisions,
     kStatementCount
   };
   using SqlTable = std::array<std::string, kStatementCount>;

@@ -118,7 +118,24 @@ CREATE TABLE switchover_window(
   note TEXT NOT NULL, opened_at INTEGER NOT NULL, closed_at INTEGER) STRICT;
 )sql";
 
-constexpr std::array<const char*, 2> kMigrations = {kMigration1, kMigration2};
+// Migration 3: suspensions, held amounts and decision records (DOMAIN.md §6, §11.10–12). Times
+// civil seconds (end / lifted_at NULL while open / not lifted), amounts fen, scope / mode / state /
+// outcome their enum values; listed in rowid order (the order of creation).
+constexpr const char* kMigration3 = R"sql(
+CREATE TABLE suspension(
+  id TEXT PRIMARY KEY, scope INTEGER NOT NULL, mode INTEGER NOT NULL, fixmedins_code TEXT NOT NULL,
+  dept_code TEXT NOT NULL, chain_code TEXT NOT NULL, psn_no TEXT NOT NULL, reason TEXT NOT NULL,
+  source TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER, created_at INTEGER NOT NULL,
+  lifted_at INTEGER) STRICT;
+CREATE TABLE held_amount(
+  setl_id TEXT PRIMARY KEY, fixmedins_code TEXT NOT NULL, suspension_id TEXT NOT NULL, amount INTEGER NOT NULL,
+  state INTEGER NOT NULL, decision_id TEXT NOT NULL, held_at INTEGER NOT NULL) STRICT;
+CREATE TABLE decision(
+  id TEXT PRIMARY KEY, fixmedins_code TEXT NOT NULL, suspension_id TEXT NOT NULL, outcome INTEGER NOT NULL,
+  note TEXT NOT NULL, amount INTEGER NOT NULL, settlements INTEGER NOT NULL, decided_at INTEGER NOT NULL) STRICT;
+)sql";
+
+constexpr std::array<const char*, 3> kMigrations = {kMigration1, kMigration2, kMigration3};
 static_assert(kMigrations.size() == kSchemaVersion, "one migration per schema version");
 
 Status fail(const std::string& path, std::string_view what) {

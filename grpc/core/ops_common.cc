@@ -44,8 +44,8 @@ Result<models::Person> enrolled_person(Txn& t, std::string_view psn_no, std::str
                                                             : std::string()),
                             "psn_no");
   }
-  // SUSPENSION CHECKS (core operations, next): the person's suspension at Txn::now goes here,
-  // the facility's in own_facility, the department's in check_department (§11.3, §11.11, §11.13).
+  // SUSPENSION CHECKS are not here (these helpers also serve calls a suspension never refuses):
+  // the money-moving operations call suspensions.h after this one (§11.3, §11.11, §11.13).
   return std::move(*p);
 }
 

@@ -2,6 +2,7 @@
 #include "grpc/core/ops.h"
 #include "grpc/core/ops_common.h"
 #include "grpc/core/pricing.h"
+#include "grpc/core/suspensions.h"
 
 namespace yibao::core::ops {
 namespace {
@@ -43,6 +44,7 @@ Status reapply(Txn& t, const SettlementRecord& cancel) {
   v.live_setl_id = again.setl_id;
   YB_RETURN_IF_ERROR(save_visit(t, v));
   t.effect_setl_id = again.setl_id;
+  YB_RETURN_IF_ERROR(rehold_reapplied(t, orig->setl_id, again.setl_id));
   return t.ledger.put_settlement(again);
 }
 

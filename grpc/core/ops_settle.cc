@@ -6,6 +6,7 @@
 #include "grpc/core/ops.h"
 #include "grpc/core/ops_common.h"
 #include "grpc/core/pricing.h"
+#include "grpc/core/suspensions.h"
 #include "grpc/core/validate.h"
 
 namespace yibao::core::ops {
@@ -18,7 +19,30 @@ struct Prepared {
   models::Facility facility;
   std::vector<FeeLineRecord> lines;
   Priced priced;
+  std::string hold_id;  // a hold-mode suspension of the facility in force (§11.12)
 };
+
+// Pre-settlements (2206/2303/2101) give the look-ahead warning of suspensions starting soon.
+bool is_pre_settle(Txn& t) {
+  const std::string_view infno = t.header.infno();
+  return infno.substr(0, 4) == "2206" || infno.substr(0, 4) == "2303" || infno.substr(0, 4) == "2101";
+}
+
+// The suspension steps of §11.3 for a money-moving call (suspensions.h): facility (chain,
+// department) after the facility check, person after the person check.
+Status check_facility_step(Txn& t, Prepared& p, std::string_view dept_code) {
+  return check_facility_suspensions(t, p.facility, dept_code, is_pre_settle(t), &p.hold_id);
+}
+Status check_person_step(Txn& t, const Prepared& p) {
+  return check_person_suspension(t, p.person.psn_no, is_pre_settle(t));
+}
+
+// After a settlement is committed under a hold: what is owed to the facility is held.
+Status hold_if_needed(Txn& t, const Prepared& p, const v1::SetlInfo& info) {
+  if (p.hold_id.empty()) return Status::Ok();
+  return hold_settlement(t, p.hold_id, p.facility.code, info.setl_id(),
+                         Fen(info.fund_pay_sumamt() + info.acct_pay() + info.acct_mulaid_pay()));
+}
 
 std::vector<FeeLineRecord> unsettled_lines(Txn& t, const std::string& mdtrt_id) {
   std::vector<FeeLineRecord> out;
@@ -75,7 +99,9 @@ Result<Prepared> prepare_outpatient(Txn& t, const std::string& mdtrt_id, const s
   if (p.visit.state != VisitState::kFeesOpen)
     return state_error("a " + std::string(state_name(p.visit.state)) + " visit has no fees to settle");
   YB_ASSIGN_OR_RETURN(p.facility, own_facility(t));
+  YB_RETURN_IF_ERROR(check_facility_step(t, p, p.visit.dept_code));
   YB_ASSIGN_OR_RETURN(p.person, enrolled_person(t, p.visit.psn_no, insutype, p.visit.begntime.date()));
+  YB_RETURN_IF_ERROR(check_person_step(t, p));
   p.lines = unsettled_lines(t, p.visit.mdtrt_id);
   if (p.lines.empty()) return state_error("visit has no unsettled lines");
   YB_RETURN_IF_ERROR(check_declared_total(Fen(medfee_sumamt), p.lines));
@@ -95,8 +121,12 @@ Result<Prepared> prepare_inpatient(Txn& t, const std::string& mdtrt_id, const st
   if (p.visit.state == VisitState::kVoid) return state_error("the stay was cancelled");
   if (final_settle && p.visit.state != VisitState::kDischarged) return state_error("discharge the stay (2402) before 2304");
   YB_ASSIGN_OR_RETURN(p.facility, own_facility(t));
+  // §11.11: a stay's current department (the discharge department once discharged).
+  YB_RETURN_IF_ERROR(check_facility_step(t, p, p.visit.dscg_dept_code.empty() ? p.visit.dept_code
+                                                                              : p.visit.dscg_dept_code));
   const CivilTime care = care_time_of(p.visit, t.now);
   YB_ASSIGN_OR_RETURN(p.person, enrolled_person(t, p.visit.psn_no, insutype, care.date()));
+  YB_RETURN_IF_ERROR(check_person_step(t, p));
   p.lines = unsettled_lines(t, p.visit.mdtrt_id);
   YB_RETURN_IF_ERROR(check_declared_total(Fen(medfee_sumamt), p.lines));
   YB_ASSIGN_OR_RETURN(p.priced,
@@ -113,11 +143,13 @@ Result<Prepared> prepare_pharmacy(Txn& t, const Req& r) {
   YB_ASSIGN_OR_RETURN(p.facility, own_facility(t));
   if (p.facility.type != models::FacilityType::kPharmacy)
     return bad_request("2101/2102 are transactions of a designated pharmacy", "header.fixmedins_code");
+  YB_RETURN_IF_ERROR(check_facility_step(t, p, ""));
   CivilTime sale = t.now;
   if (!r.begntime().empty()) {
     YB_ASSIGN_OR_RETURN(sale, required_time(r.begntime(), "begntime"));
   }
   YB_ASSIGN_OR_RETURN(p.person, enrolled_person(t, r.psn_no(), r.insutype(), sale.date()));
+  YB_RETURN_IF_ERROR(check_person_step(t, p));
   if (r.med_type() != "41" && !r.med_type().empty()) return bad_request("pharmacy med_type is 41", "med_type");
   if (r.feedetail().empty()) return bad_request("feedetail has no lines", "feedetail");
   p.visit.fixmedins_code = p.facility.code;
@@ -178,7 +210,9 @@ Status settle(Txn& t, const v1::SettleRequest& r, v1::SettleReply* rep) {
   YB_ASSIGN_OR_RETURN(Prepared p, prepare_outpatient(t, r.mdtrt_id(), r.psn_no(), r.insutype(), r.medfee_sumamt(),
                                                     r.acct_used_flag()));
   YB_RETURN_IF_ERROR(check_declared_split(p.priced.s, r.fund_pay_sumamt(), r.acct_pay(), r.psn_cash_pay()));
-  return commit_settlement(t, p.visit, p.lines, p.priced, "11", rep->mutable_setlinfo(), rep->mutable_setldetail());
+  YB_RETURN_IF_ERROR(
+      commit_settlement(t, p.visit, p.lines, p.priced, "11", rep->mutable_setlinfo(), rep->mutable_setldetail()));
+  return hold_if_needed(t, p, rep->setlinfo());
 }
 
 Status cancel_settlement(Txn& t, const v1::CancelSettlementRequest& r, v1::CancelSettlementReply* rep) {
@@ -198,7 +232,9 @@ Status inpatient_settle(Txn& t, const v1::InpatientSettleRequest& r, v1::Inpatie
   YB_ASSIGN_OR_RETURN(Prepared p, prepare_inpatient(t, r.mdtrt_id(), r.psn_no(), r.insutype(), r.medfee_sumamt(),
                                                    r.acct_used_flag(), r.mid_setl_flag(), true));
   YB_RETURN_IF_ERROR(check_declared_split(p.priced.s, r.fund_pay_sumamt(), r.acct_pay(), r.psn_cash_pay()));
-  return commit_settlement(t, p.visit, p.lines, p.priced, "21", rep->mutable_setlinfo(), rep->mutable_setldetail());
+  YB_RETURN_IF_ERROR(
+      commit_settlement(t, p.visit, p.lines, p.priced, "21", rep->mutable_setlinfo(), rep->mutable_setldetail()));
+  return hold_if_needed(t, p, rep->setlinfo());
 }
 
 Status inpatient_cancel(Txn& t, const v1::InpatientCancelSettlementRequest& r, v1::InpatientCancelSettlementReply* rep) {
@@ -226,6 +262,7 @@ Status pharmacy_settle(Txn& t, const v1::PharmacySettleRequest& r, v1::PharmacyS
   for (auto& l : p.lines) l.mdtrt_id = p.visit.mdtrt_id;
   YB_RETURN_IF_ERROR(commit_settlement(t, p.visit, p.lines, p.priced, "41", rep->mutable_setlinfo(),
                                        rep->mutable_setldetail()));
+  YB_RETURN_IF_ERROR(hold_if_needed(t, p, rep->setlinfo()));
   add_line_results(p, rep);
   return Status::Ok();
 }

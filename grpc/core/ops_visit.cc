@@ -3,6 +3,7 @@
 
 #include "grpc/core/ops.h"
 #include "grpc/core/ops_common.h"
+#include "grpc/core/suspensions.h"
 
 namespace yibao::core::ops {
 namespace {
@@ -103,8 +104,8 @@ Status get_person(Txn& t, const v1::GetPersonRequest& r, v1::GetPersonReply* rep
   i->set_psn_insu_stas(p->enrolment == models::Enrolment::kStopped ? "4" : (lapsed ? "2" : "1"));
   if (p->insutype == models::Insutype::kResident) i->set_paid_through(format_date(p->paid_through));
   i->set_maf_group(std::string(models::maf_group_code(p->maf_group)));
-  // Person suspensions arrive with the core-operations work; until then none is in force.
-  rep->set_psn_setl_suspended(0);
+  // Reads stay available to a suspended person; the flag tells the facility (§6, §11.11).
+  rep->set_psn_setl_suspended(person_suspended(t, p->psn_no) ? 1 : 0);
   return Status::Ok();
 }
 
@@ -114,8 +115,10 @@ Status register_visit(Txn& t, const v1::RegisterRequest& r, v1::RegisterReply* r
   if (f.type == models::FacilityType::kPharmacy)
     return bad_request("a pharmacy settles sales with 2101/2102, not registrations", "header.infno");
   YB_RETURN_IF_ERROR(check_department(f, r.dept_code(), "dept_code"));
+  YB_RETURN_IF_ERROR(check_facility_suspensions(t, f, r.dept_code(), false, nullptr));  // §11.11: a new visit
   YB_ASSIGN_OR_RETURN(const CivilTime begn, required_time(r.begntime(), "begntime"));
   YB_ASSIGN_OR_RETURN(const models::Person p, enrolled_person(t, r.psn_no(), r.insutype(), begn.date()));
+  YB_RETURN_IF_ERROR(check_person_suspension(t, p.psn_no, false));
   if (r.ipt_otp_no().empty()) return bad_request("ipt_otp_no is required", "ipt_otp_no");
   if (t.ledger.find_visit_by_key(f.code, VisitKind::kOutpatient, r.ipt_otp_no()))
     return state_error("ipt_otp_no " + r.ipt_otp_no() + " is already a live visit of this facility", "ipt_otp_no");
@@ -157,10 +160,12 @@ Status admit(Txn& t, const v1::AdmitRequest& r, v1::AdmitReply* rep) {
   if (f.type == models::FacilityType::kPharmacy || f.type == models::FacilityType::kVillage)
     return bad_request("this facility takes no inpatients", "header.infno");
   YB_RETURN_IF_ERROR(check_department(f, r.adm_dept_codg(), "adm_dept_codg"));
+  YB_RETURN_IF_ERROR(check_facility_suspensions(t, f, r.adm_dept_codg(), false, nullptr));  // §11.11: a new stay
   if (!inpatient_med_type(r.med_type())) return bad_request("inpatient med_type must be 21..28", "med_type");
   if (r.trum_flag() > 2 || r.rel_ttp_flag() > 2) return bad_request("cause flags are 0, 1 or 2", "trum_flag");
   YB_ASSIGN_OR_RETURN(const CivilTime begn, required_time(r.begntime(), "begntime"));
   YB_ASSIGN_OR_RETURN(const models::Person p, enrolled_person(t, r.psn_no(), r.insutype(), begn.date()));
+  YB_RETURN_IF_ERROR(check_person_suspension(t, p.psn_no, false));
   if (r.ipt_no().empty()) return bad_request("ipt_no is required", "ipt_no");
   if (t.ledger.find_visit_by_key(f.code, VisitKind::kInpatient, r.ipt_no()))
     return state_error("ipt_no " + r.ipt_no() + " is already a live stay of this facility", "ipt_no");

@@ -2,6 +2,7 @@
 
 #include "grpc/convert/settlement.h"
 #include "grpc/core/ops_common.h"
+#include "grpc/core/suspensions.h"
 
 namespace yibao::core {
 namespace {
@@ -307,6 +308,7 @@ Status cancel_settlement_common(Txn& t, const std::string& setl_id, const std::s
   orig->state = undo_kind;
   orig->undone_by = undo_kind == kSetlCancelled ? c.setl_id : t.header.msgid();
   YB_RETURN_IF_ERROR(t.ledger.put_settlement(*orig));
+  YB_RETURN_IF_ERROR(unhold_undone(t, orig->setl_id));  // a held amount is no longer owed
   for (auto& l : t.ledger.lines_of(orig->mdtrt_id)) {
     if (l.setl_id != orig->setl_id) continue;
     l.setl_id.clear();

@@ -179,6 +179,64 @@ struct SwitchoverWindow {
   std::optional<CivilTime> closed_at;  // core clock when CloseWindow was committed
 };
 
+// A suspension (DOMAIN.md §6, §11.10–12): [start, end) on the core's clock, effective to the
+// second; LiftSuspension moves `end` to the time it was lifted. Scope and mode values are stored
+// in the ledger: never renumber.
+enum class SuspensionScope : uint8_t {
+  kFacility = 1,    // fixmedins_code
+  kDepartment = 2,  // fixmedins_code + dept_code
+  kChain = 3,       // chain_code: every facility of the chain
+  kPerson = 4,      // psn_no
+};
+enum class SuspensionMode : uint8_t {
+  kRefuse = 1,     // money-moving calls refused (E_FAC_/E_DEPT_/E_PSN_SUSPENDED)
+  kTerminate = 2,  // agreement terminated: refused with E_FAC_TERMINATED (facility, chain)
+  kHold = 3,       // facility under investigation: settles, what is owed to it is held (§11.12)
+};
+struct Suspension {
+  std::string id;          // "S1", "S2", ... (sequence "suspension")
+  SuspensionScope scope = SuspensionScope::kFacility;
+  SuspensionMode mode = SuspensionMode::kRefuse;
+  std::string fixmedins_code;  // facility and department scopes
+  std::string dept_code;       // department scope
+  std::string chain_code;      // chain scope
+  std::string psn_no;          // person scope
+  std::string reason;          // free text (the offence, the notice)
+  std::string source;          // "county", "city" or "province"
+  CivilTime start;
+  std::optional<CivilTime> end;        // exclusive; none = until lifted
+  CivilTime created_at;                // core clock when Suspend was committed
+  std::optional<CivilTime> lifted_at;  // core clock when LiftSuspension was committed
+};
+
+// What is owed to a facility for one settlement made under a hold-mode suspension (§11.12):
+// fund_pay_sumamt + acct_pay of the settlement, held until a decision record releases or
+// withholds it. A cancel or 2601 of a settlement still held sets it CANCELLED (nothing owed).
+enum class HoldState : uint8_t { kHeld = 1, kReleased = 2, kWithheld = 3, kCancelled = 4 };
+struct HeldAmount {
+  std::string setl_id;
+  std::string fixmedins_code;
+  std::string suspension_id;
+  Fen amount;                  // fen owed to the facility (fund + personal account)
+  HoldState state = HoldState::kHeld;
+  std::string decision_id;     // the decision that released or withheld it
+  CivilTime held_at;           // settlement time on the core's clock
+};
+
+// A decision record (§11.12): closes the investigation of one facility under one hold-mode
+// suspension; CLEARED releases its held amounts, WITHHELD withholds them.
+enum class DecisionOutcome : uint8_t { kCleared = 1, kWithheld = 2 };
+struct Decision {
+  std::string id;              // "D1", "D2", ... (sequence "decision")
+  std::string fixmedins_code;
+  std::string suspension_id;
+  DecisionOutcome outcome = DecisionOutcome::kCleared;
+  std::string note;
+  Fen amount;                  // what it released or withheld
+  int64_t settlements = 0;     // how many held amounts it decided
+  CivilTime decided_at;
+};
+
 // 3201 totals for one key.
 struct ReconTotals {
   Fen medfee_sumamt, fund_pay_sumamt, acct_pay;
