@@ -56,6 +56,15 @@ void fill_sale(Req& q, VisitState& v, const std::string& rxno, CivilTime now) {
   q.set_medfee_sumamt(add_plan(v, q.mutable_feedetail(), rxno, now));
 }
 
+// A settle request's invoice number and the split its pre-settlement declared.
+template <class Req>
+void declare_split(Req& q, const VisitState& v, const std::string& msgid) {
+  q.set_invono("INV" + msgid.substr(12));
+  q.set_fund_pay_sumamt(v.fund);
+  q.set_acct_pay(v.acct);
+  q.set_psn_cash_pay(v.cash);
+}
+
 }  // namespace
 
 v1::RequestHeader make_header(const Caller& c, Rpc rpc, const std::string& msgid, CivilTime now,
@@ -174,10 +183,7 @@ std::unique_ptr<Message> build_request(Rpc rpc, VisitState& v, const Caller& c, 
       }
       auto q = std::make_unique<v1::SettleRequest>();
       fill(*q);
-      q->set_invono("INV" + msgid.substr(12));
-      q->set_fund_pay_sumamt(v.fund);
-      q->set_acct_pay(v.acct);
-      q->set_psn_cash_pay(v.cash);
+      declare_split(*q, v, msgid);
       return q;
     }
     case Rpc::kAdmit: {
@@ -224,10 +230,7 @@ std::unique_ptr<Message> build_request(Rpc rpc, VisitState& v, const Caller& c, 
       }
       auto q = std::make_unique<v1::InpatientSettleRequest>();
       fill(*q);
-      q->set_invono("INV" + msgid.substr(12));
-      q->set_fund_pay_sumamt(v.fund);
-      q->set_acct_pay(v.acct);
-      q->set_psn_cash_pay(v.cash);
+      declare_split(*q, v, msgid);
       return q;
     }
     case Rpc::kPharmacyPreSettle: {
@@ -242,10 +245,7 @@ std::unique_ptr<Message> build_request(Rpc rpc, VisitState& v, const Caller& c, 
       auto q = std::make_unique<v1::PharmacySettleRequest>();
       *q->mutable_header() = header();
       fill_sale(*q, v, rxno, now);
-      q->set_invono("INV" + msgid.substr(12));
-      q->set_fund_pay_sumamt(v.fund);
-      q->set_acct_pay(v.acct);
-      q->set_psn_cash_pay(v.cash);
+      declare_split(*q, v, msgid);
       return q;
     }
     case Rpc::kReverse: {

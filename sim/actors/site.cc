@@ -277,26 +277,18 @@ class Site {
   }
 
   void send_attempt(VisitState& v, double now) {
-    Facility& f = facility_of(v);
     auto req = std::make_unique<CoreRequest>();
     req->rpc = v.rpc;
     req->msgid = v.msgid;
     req->body.reset(v.body->New());
     req->body->CopyFrom(*v.body);
-    req->bytes = static_cast<uint32_t>(req->body->ByteSizeLong());
     req->intended = v.intended;
-    req->sent = now;
     req->attempt = v.attempt;
-    req->reply_to = inbox_;
     req->tag = (v.id << 16) | v.call_seq;
-    req->facility = f.index;
-    req->host_vertex = spec_.vertex;
     v.outstanding = true;
     const double deadline = moves_money(v.rpc) ? ctx_->settle_deadline_s : ctx_->query_deadline_s;
     events_.push(now + deadline, kDeadline, v.id, (uint64_t{v.call_seq} << 8) | static_cast<uint64_t>(v.attempt));
-    ctx_->metrics->on_sent(txn_code(v.rpc), now, false);
-    const uint64_t bytes = req->bytes;
-    spec_.core_inbox->put_init(req.release(), bytes)->detach();
+    post(std::move(req), facility_of(v), now);
   }
 
   void sign_in(uint32_t fac, double now) {
@@ -308,17 +300,23 @@ class Site {
     req->rpc = Rpc::kSignIn;
     req->msgid = next_msgid(f, now);
     req->body = build_sign_in(f.caller, req->msgid, civil(now));
-    req->bytes = static_cast<uint32_t>(req->body->ByteSizeLong());
     req->intended = now;
+    req->tag = kSignInTag | (uint64_t{f.sign_seq} << 32) | fac;
+    post(std::move(req), f, now);
+    events_.push(now + ctx_->query_deadline_s, kSignInDeadline, fac, f.sign_seq);
+  }
+
+  // Sends one attempt of facility f to the core (the transfer is simulated); the answer comes
+  // back on this site's inbox.
+  void post(std::unique_ptr<CoreRequest> req, const Facility& f, double now) {
+    req->bytes = static_cast<uint32_t>(req->body->ByteSizeLong());
     req->sent = now;
     req->reply_to = inbox_;
-    req->tag = kSignInTag | (uint64_t{f.sign_seq} << 32) | fac;
     req->facility = f.index;
     req->host_vertex = spec_.vertex;
-    ctx_->metrics->on_sent(9001, now, false);
+    ctx_->metrics->on_sent(txn_code(req->rpc), now, false);
     const uint64_t bytes = req->bytes;
     spec_.core_inbox->put_init(req.release(), bytes)->detach();
-    events_.push(now + ctx_->query_deadline_s, kSignInDeadline, fac, f.sign_seq);
   }
 
   void on_sign_in(std::unique_ptr<CoreReply> r, double now) {
@@ -364,7 +362,7 @@ class Site {
         f.caller.sign_no.clear();
         return start_call(v, v.rpc, now);
       }
-      if (moves_money(v.rpc)) journal(v, f, *r, JournalEntry::Outcome::kRefused, now);
+      if (moves_money(v.rpc)) journal(v, f, r.get(), JournalEntry::Outcome::kRefused, now);
       if (r->status == kUnavailable || r->status == kDeadlineExceeded) {
         if (retry(v, now)) return;
         return unknown_outcome(v, now);
@@ -373,7 +371,7 @@ class Site {
       return finish(v, now);
     }
     absorb(v, *r);
-    if (moves_money(v.rpc) || v.rpc == Rpc::kReverse) journal(v, f, *r, JournalEntry::Outcome::kAcked, now);
+    if (moves_money(v.rpc) || v.rpc == Rpc::kReverse) journal(v, f, r.get(), JournalEntry::Outcome::kAcked, now);
     if (v.rpc == Rpc::kReverse) {  // the unknown settlement is undone: the visit ends unsettled
       v.failed = true;
       return finish(v, now);
@@ -419,7 +417,8 @@ class Site {
     }
   }
 
-  void journal(const VisitState& v, const Facility& f, const CoreReply& r, JournalEntry::Outcome outcome, double now) {
+  // Journals the outcome of v's current call; `r` is its answer (null when none came).
+  void journal(const VisitState& v, const Facility& f, const CoreReply* r, JournalEntry::Outcome outcome, double now) {
     JournalEntry e;
     e.txn = txn_code(v.rpc);
     e.msgid = v.msgid;
@@ -428,10 +427,10 @@ class Site {
     e.mdtrt_id = v.mdtrt_id;
     e.sim_time = now;
     e.outcome = outcome;
-    e.reason = r.reason;
+    if (r != nullptr) e.reason = r->reason;
     if (v.rpc == Rpc::kReverse) e.omsgid = v.settle_msgid;
-    if (outcome == JournalEntry::Outcome::kAcked && r.body) {
-      if (const v1::SetlInfo* s = setlinfo_of(v.rpc, *r.body)) fill_journal_split(*s, &e);
+    if (outcome == JournalEntry::Outcome::kAcked && r != nullptr && r->body) {
+      if (const v1::SetlInfo* s = setlinfo_of(v.rpc, *r->body)) fill_journal_split(*s, &e);
     }
     ctx_->metrics->journal(std::move(e));
   }
@@ -460,15 +459,7 @@ class Site {
   void unknown_outcome(VisitState& v, double now) {
     Facility& f = facility_of(v);
     if (moves_money(v.rpc) && !v.reversing) {
-      JournalEntry e;
-      e.txn = txn_code(v.rpc);
-      e.msgid = v.msgid;
-      e.fixmedins_code = f.caller.fixmedins_code;
-      e.psn_no = v.person.psn_no;
-      e.mdtrt_id = v.mdtrt_id;
-      e.sim_time = now;
-      e.outcome = JournalEntry::Outcome::kUnknown;
-      ctx_->metrics->journal(std::move(e));
+      journal(v, f, nullptr, JournalEntry::Outcome::kUnknown, now);
       ctx_->metrics->on_unknown(txn_code(v.rpc), now);
       v.reversing = true;
       v.failed = false;
