@@ -76,6 +76,10 @@ class AdminService final : public v1::Admin::CallbackService {
   grpc::ServerUnaryReactor* Decide(grpc::CallbackServerContext*, const v1::DecideRequest*,
                                    v1::DecisionReply*) override;
 
+  // Manual reimbursement, top-up and claw-back (manual_reimburse.cc).
+  grpc::ServerUnaryReactor* ManualReimburse(grpc::CallbackServerContext*, const v1::ManualReimburseRequest*,
+                                            v1::ManualReimburseReply*) override;
+
  private:
   // Checks the token and the bounds; then runs `fn` on the writer in its own savepoint and
   // answers after the commit; `after` (if any) runs once the commit is durable, before the

@@ -200,9 +200,11 @@ grpc::ServerUnaryReactor* AdminService::Decide(grpc::CallbackServerContext* ctx,
     for (const Suspension& s : l.suspensions())
       if (s.id == req->suspension_id()) susp = s;
     if (!susp) return Status::Refuse(reason::kUnknownRef, "no suspension " + req->suspension_id(), "suspension_id");
-    if (susp->mode != SuspensionMode::kHold || susp->fixmedins_code != req->fixmedins_code())
-      return bad("suspension " + susp->id + " is not a hold (under investigation) of facility " +
-                     req->fixmedins_code(),
+    // A hold's decision moves held money; on a refusing suspension it moves none and may be named
+    // by a back-fill whose care time the suspension covers (backfill.h, §11.13).
+    if (susp->fixmedins_code != req->fixmedins_code())
+      return bad("suspension " + susp->id + " is not one of facility '" + req->fixmedins_code() + "'" +
+                     (susp->fixmedins_code.empty() ? " (leave fixmedins_code empty for a chain or person)" : ""),
                  "suspension_id");
     YB_ASSIGN_OR_RETURN(const CivilTime now, state_.clock().now());
     Decision d;
@@ -214,6 +216,7 @@ grpc::ServerUnaryReactor* AdminService::Decide(grpc::CallbackServerContext* ctx,
     d.note = req->note();
     d.decided_at = now;
     for (HeldAmount h : l.held_amounts()) {
+      if (susp->mode != SuspensionMode::kHold) break;
       if (h.suspension_id != susp->id || h.fixmedins_code != susp->fixmedins_code || h.state != HoldState::kHeld)
         continue;
       h.state = *outcome == DecisionOutcome::kCleared ? HoldState::kReleased : HoldState::kWithheld;

@@ -50,6 +50,10 @@ class CoreState {
   const std::string& region() const { return region_; }
   // A fresh inf_refmsgid: region(6) + yyyyMMddHHmmss(14) + sequence(10).
   std::string next_refmsgid(CivilTime now);
+  // The oldest care time a back-fill may carry, in days before its entry (DOMAIN.md §11.18:
+  // 6 months; `--backfill-max-age-days`). Set once at start-up, before the services run.
+  int32_t backfill_max_age_days() const { return backfill_max_age_days_; }
+  void set_backfill_max_age_days(int32_t days) { backfill_max_age_days_ = days; }
 
   // ---- Lookups (writer thread) ----
   std::optional<models::Person> person(Ledger& l, std::string_view psn_no) const;
@@ -75,6 +79,7 @@ class CoreState {
   models::Catalog catalog_;
   std::string region_;
   std::atomic<uint64_t> refmsg_seq_{0};
+  int32_t backfill_max_age_days_ = 183;
 };
 
 }  // namespace yibao::core

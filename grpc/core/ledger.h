@@ -116,7 +116,8 @@ class Ledger {
   virtual Status add_fund(std::string_view fund, std::string_view column, Fen amount) = 0;
 
   // ---- Reconciliation (3201 / 3202) over business days [from, to] ----
-  // insutype / clr_type empty = any.
+  // insutype / clr_type empty = any. Records of clr_type kClrManual ("99", the person is the
+  // payee) are never the facility's: both leave them out.
   virtual ReconTotals recon_totals(std::string_view fixmedins_code, CivilDate from, CivilDate to,
                                    std::string_view insutype, std::string_view clr_type) = 0;
   // Rows ordered by (setl_time, setl_id), starting after `after_setl_id` at `after_time`

@@ -385,8 +385,10 @@ class LedgerMemory final : public Ledger {
   template <typename Fn>
   void for_each_in_days(std::string_view code, CivilDate from, CivilDate to, Fn&& fn) {
     for (auto it = settlements_by_day_.lower_bound({std::string(code), from.days, ""});
-         it != settlements_by_day_.end() && std::get<0>(*it) == code && std::get<1>(*it) <= to.days; ++it)
-      fn(settlements_.at(std::get<2>(*it)));
+         it != settlements_by_day_.end() && std::get<0>(*it) == code && std::get<1>(*it) <= to.days; ++it) {
+      const SettlementRecord& s = settlements_.at(std::get<2>(*it));
+      if (s.clr_type != kClrManual) fn(s);  // the person's, not the facility's (records.h)
+    }
   }
 
   template <typename V>

@@ -207,9 +207,9 @@ void LedgerSqlite::records_sql(SqlTable& sql) {
       "SELECT coalesce(sum(medfee_sumamt), 0), coalesce(sum(fund_pay_sumamt), 0), coalesce(sum(acct_pay), 0), "
       "coalesce(sum(CASE WHEN refd_setl_flag = 1 THEN -1 ELSE 1 END), 0) FROM settlement "
       "WHERE fixmedins_code = ?1 AND business_day BETWEEN ?2 AND ?3 AND (?4 IS NULL OR insutype = ?4) "
-      "AND (?5 = '' OR clr_type = ?5)";
+      "AND (?5 = '' OR clr_type = ?5) AND clr_type <> '99'";
   sql[kReconRows] = select_sql("settlement", kSettlementCols,
-                               "WHERE fixmedins_code = ?1 AND business_day BETWEEN ?2 AND ?3 "
+                               "WHERE fixmedins_code = ?1 AND business_day BETWEEN ?2 AND ?3 AND clr_type <> '99' "
                                "AND (?4 OR (setl_time, setl_id) > (?5, ?6)) ORDER BY setl_time, setl_id LIMIT ?7");
   sql[kPutDocument] = upsert_sql("document", kDocumentCols, 2);
   sql[kDocuments] = select_sql("document", kDocumentCols, "ORDER BY seq, kind, name");

@@ -30,6 +30,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--fault-injection", o.fault_injection,
                "enable Admin.InjectFault (added latency, refusals, lost replies per call kind): tests and drills only");
+  app.add_option("--backfill-max-age-days", o.backfill_max_age_days,
+                 "back-fill (backfill_flag = 1 on 2201/2401/2101/2102, Admin.ManualReimburse): the oldest care "
+                 "time accepted, in days before entry (6 months); older is refused with E_STATE")
+      ->check(CLI::Range(1, 3660))
+      ->capture_default_str();
   app.add_option("--tls-cert", o.tls_cert, "PEM server certificate (chain); with --tls-key turns TLS on");
   app.add_option("--tls-key", o.tls_key, "PEM private key of --tls-cert");
   app.add_option("--tls-client-ca", o.tls_client_ca,

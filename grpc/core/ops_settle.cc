@@ -3,6 +3,7 @@
 #include <set>
 
 #include "grpc/convert/settlement.h"
+#include "grpc/core/backfill.h"
 #include "grpc/core/ops.h"
 #include "grpc/core/ops_common.h"
 #include "grpc/core/pricing.h"
@@ -102,6 +103,7 @@ Result<Prepared> prepare_outpatient(Txn& t, const std::string& mdtrt_id, const s
   YB_RETURN_IF_ERROR(check_facility_step(t, p, p.visit.dept_code));
   YB_ASSIGN_OR_RETURN(p.person, enrolled_person(t, p.visit.psn_no, insutype, p.visit.begntime.date()));
   YB_RETURN_IF_ERROR(check_person_step(t, p));
+  YB_RETURN_IF_ERROR(check_backfilled_settlement(t, p.visit, p.facility, p.visit.dept_code, p.visit.begntime));
   p.lines = unsettled_lines(t, p.visit.mdtrt_id);
   if (p.lines.empty()) return state_error("visit has no unsettled lines");
   YB_RETURN_IF_ERROR(check_declared_total(Fen(medfee_sumamt), p.lines));
@@ -127,6 +129,8 @@ Result<Prepared> prepare_inpatient(Txn& t, const std::string& mdtrt_id, const st
   const CivilTime care = care_time_of(p.visit, t.now);
   YB_ASSIGN_OR_RETURN(p.person, enrolled_person(t, p.visit.psn_no, insutype, care.date()));
   YB_RETURN_IF_ERROR(check_person_step(t, p));
+  YB_RETURN_IF_ERROR(check_backfilled_settlement(
+      t, p.visit, p.facility, p.visit.dscg_dept_code.empty() ? p.visit.dept_code : p.visit.dscg_dept_code, care));
   p.lines = unsettled_lines(t, p.visit.mdtrt_id);
   YB_RETURN_IF_ERROR(check_declared_total(Fen(medfee_sumamt), p.lines));
   YB_ASSIGN_OR_RETURN(p.priced,
@@ -138,8 +142,11 @@ Result<Prepared> prepare_inpatient(Txn& t, const std::string& mdtrt_id, const st
 template <class Req>
 Result<Prepared> prepare_pharmacy(Txn& t, const Req& r) {
   Prepared p;
-  if (r.backfill_flag() == 1)
-    return Status::Refuse(reason::kUnsupported, "back-fill is not in this version of the core", "backfill_flag");
+  YB_RETURN_IF_ERROR(check_backfill_flag(r.backfill_flag()));
+  const bool backfill = r.backfill_flag() == 1;
+  if (!backfill && !r.cleared_decision_id().empty())
+    return bad_request("cleared_decision_id is for a back-fill only", "cleared_decision_id");
+  if (backfill && r.begntime().empty()) return bad_request("a back-filled sale needs its begntime", "begntime");
   YB_ASSIGN_OR_RETURN(p.facility, own_facility(t));
   if (p.facility.type != models::FacilityType::kPharmacy)
     return bad_request("2101/2102 are transactions of a designated pharmacy", "header.fixmedins_code");
@@ -150,6 +157,11 @@ Result<Prepared> prepare_pharmacy(Txn& t, const Req& r) {
   }
   YB_ASSIGN_OR_RETURN(p.person, enrolled_person(t, r.psn_no(), r.insutype(), sale.date()));
   YB_RETURN_IF_ERROR(check_person_step(t, p));
+  if (backfill) {
+    YB_RETURN_IF_ERROR(check_backfill_care_time(t, sale, "begntime"));
+    YB_RETURN_IF_ERROR(
+        check_suspensions_at_care_time(t, p.facility, "", p.person.psn_no, sale, r.cleared_decision_id()));
+  }
   if (r.med_type() != "41" && !r.med_type().empty()) return bad_request("pharmacy med_type is 41", "med_type");
   if (r.feedetail().empty()) return bad_request("feedetail has no lines", "feedetail");
   p.visit.fixmedins_code = p.facility.code;
@@ -160,6 +172,7 @@ Result<Prepared> prepare_pharmacy(Txn& t, const Req& r) {
   p.visit.med_type = "41";
   p.visit.begntime = sale;
   p.visit.rxno = r.rxno();
+  p.visit.backfill_flag = r.backfill_flag();
   p.visit.diagnoses = join_diagnoses(r.diseinfo());
   std::set<std::string> seen;
   for (int i = 0; i < r.feedetail_size(); ++i) {
@@ -254,8 +267,16 @@ Status pharmacy_settle(Txn& t, const v1::PharmacySettleRequest& r, v1::PharmacyS
   YB_ASSIGN_OR_RETURN(Prepared p, prepare_pharmacy(t, r));
   YB_RETURN_IF_ERROR(check_declared_split(p.priced.s, r.fund_pay_sumamt(), r.acct_pay(), r.psn_cash_pay()));
   // Prescription sales are unique per (facility, rxno) among live sales (§11.8).
-  if (!p.visit.rxno.empty() && t.ledger.find_visit_by_key(p.facility.code, VisitKind::kPharmacy, p.visit.rxno))
-    return state_error("prescription " + p.visit.rxno + " was already sold here", "rxno");
+  if (!p.visit.rxno.empty()) {
+    if (auto old = t.ledger.find_visit_by_key(p.facility.code, VisitKind::kPharmacy, p.visit.rxno)) {
+      if (p.visit.backfill_flag == 1)
+        return state_error("prescription " + p.visit.rxno + " was already " +
+                               (old->backfill_flag == 1 ? "back-filled here: a duplicate back-fill"
+                                                        : "sold here in real time: not back-filled"),
+                           "rxno");
+      return state_error("prescription " + p.visit.rxno + " was already sold here", "rxno");
+    }
+  }
   YB_ASSIGN_OR_RETURN(p.visit.mdtrt_id, new_id(t, 'M', "mdtrt"));
   p.visit.ipt_otp_no = p.visit.rxno;
   p.visit.created_msgid = t.header.msgid();

@@ -1,6 +1,7 @@
 // Sign-in, person, registration, visit info, stays and filings (DOMAIN.md §3.2, §11.3, §11.7).
 #include <openssl/crypto.h>
 
+#include "grpc/core/backfill.h"
 #include "grpc/core/ops.h"
 #include "grpc/core/ops_common.h"
 #include "grpc/core/suspensions.h"
@@ -40,11 +41,34 @@ Status open_visit(Txn& t, Visit& v) {
   return Status::Ok();
 }
 
-Status not_yet_backfill() {
-  return Status::Refuse(reason::kUnsupported,
-                        "back-fill (backfill_flag = 1) is not in this version of the core; it arrives with the "
-                        "core-operations work",
-                        "backfill_flag");
+// The business key of a new visit is free (§3.4, §7.3): a live visit with it refuses, saying
+// whether it was settled in real time, back-filled already, or is still open.
+Status check_key_free(Txn& t, const models::Facility& f, VisitKind kind, const std::string& key, const char* field,
+                      bool backfill) {
+  const auto old = t.ledger.find_visit_by_key(f.code, kind, key);
+  if (!old) return Status::Ok();
+  const std::string what = std::string(field) + " " + key;
+  if (backfill && old->backfill_flag == 1)
+    return state_error(what + " was already back-filled (" + old->mdtrt_id + "): a duplicate back-fill", field);
+  if (backfill && old->state == VisitState::kSettled)
+    return state_error(what + " was already settled in real time (" + old->mdtrt_id +
+                           "): not back-filled; use manual reimbursement top-up or claw-back for a difference",
+                       field);
+  return state_error(what + " is already a live " + (kind == VisitKind::kInpatient ? "stay" : "visit") +
+                         " of this facility",
+                     field);
+}
+
+// A back-fill's own checks at registration / admission (backfill.h): the care time and the
+// suspensions at it; the named decision is remembered for the settlement.
+Status check_backfill_entry(Txn& t, const models::Facility& f, std::string_view dept, const std::string& psn_no,
+                            CivilTime begn, const std::string& decision_id, bool check_age) {
+  if (check_age) {
+    YB_RETURN_IF_ERROR(check_backfill_care_time(t, begn, "begntime"));
+  } else if (t.now < begn) {
+    return bad_request("a back-filled admission time is after the core's time " + format_iso(t.now), "begntime");
+  }
+  return check_suspensions_at_care_time(t, f, dept, psn_no, begn, decision_id);
 }
 
 // Stays: med_type 21..28.
@@ -110,7 +134,10 @@ Status get_person(Txn& t, const v1::GetPersonRequest& r, v1::GetPersonReply* rep
 }
 
 Status register_visit(Txn& t, const v1::RegisterRequest& r, v1::RegisterReply* rep) {
-  if (r.backfill_flag() == 1) return not_yet_backfill();
+  YB_RETURN_IF_ERROR(check_backfill_flag(r.backfill_flag()));
+  const bool backfill = r.backfill_flag() == 1;
+  if (!backfill && !r.cleared_decision_id().empty())
+    return bad_request("cleared_decision_id is for a back-fill only", "cleared_decision_id");
   YB_ASSIGN_OR_RETURN(const models::Facility f, own_facility(t));
   if (f.type == models::FacilityType::kPharmacy)
     return bad_request("a pharmacy settles sales with 2101/2102, not registrations", "header.infno");
@@ -119,13 +146,16 @@ Status register_visit(Txn& t, const v1::RegisterRequest& r, v1::RegisterReply* r
   YB_ASSIGN_OR_RETURN(const CivilTime begn, required_time(r.begntime(), "begntime"));
   YB_ASSIGN_OR_RETURN(const models::Person p, enrolled_person(t, r.psn_no(), r.insutype(), begn.date()));
   YB_RETURN_IF_ERROR(check_person_suspension(t, p.psn_no, false));
+  if (backfill)
+    YB_RETURN_IF_ERROR(check_backfill_entry(t, f, r.dept_code(), p.psn_no, begn, r.cleared_decision_id(), true));
   if (r.ipt_otp_no().empty()) return bad_request("ipt_otp_no is required", "ipt_otp_no");
-  if (t.ledger.find_visit_by_key(f.code, VisitKind::kOutpatient, r.ipt_otp_no()))
-    return state_error("ipt_otp_no " + r.ipt_otp_no() + " is already a live visit of this facility", "ipt_otp_no");
+  YB_RETURN_IF_ERROR(check_key_free(t, f, VisitKind::kOutpatient, r.ipt_otp_no(), "ipt_otp_no", backfill));
   YB_ASSIGN_OR_RETURN(Visit v, new_visit(t, f, p, VisitKind::kOutpatient, r.ipt_otp_no(), begn));
   v.med_type = "11";
   v.dept_code = r.dept_code();
+  v.backfill_flag = r.backfill_flag();
   YB_RETURN_IF_ERROR(open_visit(t, v));
+  if (backfill) YB_RETURN_IF_ERROR(remember_decision(t, v.mdtrt_id, r.cleared_decision_id()));
   rep->set_mdtrt_id(v.mdtrt_id);
   rep->set_psn_no(v.psn_no);
   rep->set_ipt_otp_no(v.ipt_otp_no);
@@ -155,7 +185,10 @@ Status visit_info(Txn& t, const v1::VisitInfoRequest& r, v1::VisitInfoReply*) {
 }
 
 Status admit(Txn& t, const v1::AdmitRequest& r, v1::AdmitReply* rep) {
-  if (r.backfill_flag() == 1) return not_yet_backfill();
+  YB_RETURN_IF_ERROR(check_backfill_flag(r.backfill_flag()));
+  const bool backfill = r.backfill_flag() == 1;
+  if (!backfill && !r.cleared_decision_id().empty())
+    return bad_request("cleared_decision_id is for a back-fill only", "cleared_decision_id");
   YB_ASSIGN_OR_RETURN(const models::Facility f, own_facility(t));
   if (f.type == models::FacilityType::kPharmacy || f.type == models::FacilityType::kVillage)
     return bad_request("this facility takes no inpatients", "header.infno");
@@ -166,9 +199,11 @@ Status admit(Txn& t, const v1::AdmitRequest& r, v1::AdmitReply* rep) {
   YB_ASSIGN_OR_RETURN(const CivilTime begn, required_time(r.begntime(), "begntime"));
   YB_ASSIGN_OR_RETURN(const models::Person p, enrolled_person(t, r.psn_no(), r.insutype(), begn.date()));
   YB_RETURN_IF_ERROR(check_person_suspension(t, p.psn_no, false));
+  // A stay's care time is its discharge (§11.17): the age limit is checked at 2304.
+  if (backfill)
+    YB_RETURN_IF_ERROR(check_backfill_entry(t, f, r.adm_dept_codg(), p.psn_no, begn, r.cleared_decision_id(), false));
   if (r.ipt_no().empty()) return bad_request("ipt_no is required", "ipt_no");
-  if (t.ledger.find_visit_by_key(f.code, VisitKind::kInpatient, r.ipt_no()))
-    return state_error("ipt_no " + r.ipt_no() + " is already a live stay of this facility", "ipt_no");
+  YB_RETURN_IF_ERROR(check_key_free(t, f, VisitKind::kInpatient, r.ipt_no(), "ipt_no", backfill));
   if (t.ledger.find_open_stay(f.code, p.psn_no))
     return state_error("person already has an open admission at this facility", "psn_no");
   YB_ASSIGN_OR_RETURN(Visit v, new_visit(t, f, p, VisitKind::kInpatient, r.ipt_no(), begn));
@@ -177,7 +212,9 @@ Status admit(Txn& t, const v1::AdmitRequest& r, v1::AdmitReply* rep) {
   v.diagnoses = join_diagnoses(r.diseinfo());
   v.trum_flag = r.trum_flag();
   v.rel_ttp_flag = r.rel_ttp_flag();
+  v.backfill_flag = r.backfill_flag();
   YB_RETURN_IF_ERROR(open_visit(t, v));
+  if (backfill) YB_RETURN_IF_ERROR(remember_decision(t, v.mdtrt_id, r.cleared_decision_id()));
   rep->set_mdtrt_id(v.mdtrt_id);
   return Status::Ok();
 }
@@ -189,6 +226,8 @@ Status discharge(Txn& t, const v1::DischargeRequest& r, v1::DischargeReply*) {
   if (r.diseinfo().empty()) return state_error("discharge needs the discharge diagnosis (diseinfo)", "diseinfo");
   YB_ASSIGN_OR_RETURN(const CivilTime end, required_time(r.endtime(), "endtime"));
   if (end < v.begntime) return bad_request("endtime is before the admission", "endtime");
+  if (v.backfill_flag == 1 && t.now < end)
+    return bad_request("a back-filled stay's discharge time is after the core's time " + format_iso(t.now), "endtime");
   YB_ASSIGN_OR_RETURN(const models::Facility f, own_facility(t));
   YB_RETURN_IF_ERROR(check_department(f, r.dscg_dept_codg(), "dscg_dept_codg"));
   v.state = VisitState::kDischarged;

@@ -104,7 +104,8 @@ Result<Priced> price(Txn& t, const PricingInput& in) {
   care.chronic_filing = has_chronic_filing(filings, in.care_time.date());
   care.acct_used = in.acct_used;
 
-  const models::Accumulators acc = t.state.accumulators(t.ledger, p, out.care_year);
+  const models::Accumulators acc =
+      in.accumulators ? *in.accumulators : t.state.accumulators(t.ledger, p, out.care_year);
   Fen mulaid;
   if (in.acct_used && !p.mulaid_psn_no.empty()) {
     if (auto rel = t.state.person(t.ledger, p.mulaid_psn_no)) {
@@ -112,7 +113,8 @@ Result<Priced> price(Txn& t, const PricingInput& in) {
       out.mulaid_psn_no = p.mulaid_psn_no;
     }
   }
-  const models::PersonState ps = models::person_state(p, acc, t.state.balance(t.ledger, p), mulaid);
+  const models::PersonState ps =
+      models::person_state(p, acc, in.balance ? *in.balance : t.state.balance(t.ledger, p), mulaid);
   out.splits.resize(out.priced.size());
   YB_RETURN_IF_ERROR(models::settle(*out.policy, ps, care, out.priced, out.splits, out.s));
   return out;
@@ -149,22 +151,8 @@ Status apply_money(Txn& t, const SettlementRecord& r, const char* fund_column) {
   return book("ACCT", r.acct_pay + r.acct_mulaid_pay);
 }
 
-Status commit_settlement(Txn& t, Visit& v, std::vector<FeeLineRecord>& lines, const Priced& p, const char* clr_type,
-                         v1::SetlInfo* info, google::protobuf::RepeatedPtrField<v1::SetlDetail>* details) {
+void set_amounts(SettlementRecord& r, const Priced& p) {
   const models::Settlement& s = p.s;
-  SettlementRecord r;
-  YB_RETURN_IF_ERROR(stamp_new_record(t, r));
-  r.mdtrt_id = v.mdtrt_id;
-  r.fixmedins_code = v.fixmedins_code;
-  r.psn_no = v.psn_no;
-  r.insutype = v.insutype;
-  auto person = t.state.person(t.ledger, v.psn_no);
-  r.psn_type = person ? std::string(models::psn_type_code(person->psn_type)) : std::string();
-  r.med_type = v.kind == VisitKind::kPharmacy ? "41" : v.med_type;
-  r.clr_type = clr_type;
-  r.care_time = care_time_of(v, t.now);
-  r.care_year = p.care_year;
-  r.backfill_flag = v.backfill_flag;
   r.medfee_sumamt = s.medfee_sumamt;
   r.fulamt_ownpay_amt = s.fulamt_ownpay_amt;
   r.overlmt_selfpay = s.overlmt_selfpay;
@@ -192,6 +180,34 @@ Status commit_settlement(Txn& t, Visit& v, std::vector<FeeLineRecord>& lines, co
   for (const models::FundDetail& d : s.fund_details())
     r.details.push_back({std::string(models::fund_layer_code(d.layer)), d.inscp_seen, d.room_before, d.paid,
                          models::setl_proc_info(s, d, *p.policy)});
+}
+
+const std::array<Fen SettlementRecord::*, 19> kRecordAmounts = {
+    &SettlementRecord::medfee_sumamt,   &SettlementRecord::fulamt_ownpay_amt, &SettlementRecord::overlmt_selfpay,
+    &SettlementRecord::preselfpay_amt,  &SettlementRecord::inscp_scp_amt,     &SettlementRecord::act_pay_dedc,
+    &SettlementRecord::hifp_pay,        &SettlementRecord::hifob_pay,         &SettlementRecord::hifmi_pay,
+    &SettlementRecord::cvlserv_pay,     &SettlementRecord::hifes_pay,         &SettlementRecord::maf_pay,
+    &SettlementRecord::oth_pay,         &SettlementRecord::fund_pay_sumamt,   &SettlementRecord::psn_part_amt,
+    &SettlementRecord::acct_pay,        &SettlementRecord::acct_mulaid_pay,   &SettlementRecord::psn_cash_pay,
+    &SettlementRecord::hosp_part_amt};
+
+Status commit_settlement(Txn& t, Visit& v, std::vector<FeeLineRecord>& lines, const Priced& p, const char* clr_type,
+                         v1::SetlInfo* info, google::protobuf::RepeatedPtrField<v1::SetlDetail>* details) {
+  const models::Settlement& s = p.s;
+  SettlementRecord r;
+  YB_RETURN_IF_ERROR(stamp_new_record(t, r));
+  r.mdtrt_id = v.mdtrt_id;
+  r.fixmedins_code = v.fixmedins_code;
+  r.psn_no = v.psn_no;
+  r.insutype = v.insutype;
+  auto person = t.state.person(t.ledger, v.psn_no);
+  r.psn_type = person ? std::string(models::psn_type_code(person->psn_type)) : std::string();
+  r.med_type = v.kind == VisitKind::kPharmacy ? "41" : v.med_type;
+  r.clr_type = clr_type;
+  r.care_time = care_time_of(v, t.now);
+  r.care_year = p.care_year;
+  r.backfill_flag = v.backfill_flag;
+  set_amounts(r, p);
   YB_RETURN_IF_ERROR(apply_money(t, r, "payouts"));
   for (auto& l : lines) {
     l.setl_id = r.setl_id;
@@ -277,6 +293,8 @@ Status cancel_settlement_common(Txn& t, const std::string& setl_id, const std::s
   if (!mdtrt_id.empty() && mdtrt_id != orig->mdtrt_id) return bad_request("mdtrt_id is not the settlement's visit", "mdtrt_id");
   if (!psn_no.empty() && psn_no != orig->psn_no) return bad_request("psn_no is not the settlement's person", "psn_no");
   if (orig->refd_setl_flag == 1) return state_error("a cancellation cannot be cancelled", "setl_id");
+  if (orig->clr_type == kClrManual)
+    return state_error("a manual reimbursement record is the agency's, not the facility's to cancel", "setl_id");
   YB_ASSIGN_OR_RETURN(Visit v, own_visit(t, orig->mdtrt_id, "", kind));
   if (orig->state != kSetlLive) {
     // A second cancel of the same original replays the first (§11.6).
@@ -291,11 +309,7 @@ Status cancel_settlement_common(Txn& t, const std::string& setl_id, const std::s
   YB_RETURN_IF_ERROR(stamp_new_record(t, c));
   c.refd_setl_flag = 1;
   c.orig_setl_id = orig->setl_id;
-  for (Fen* f : {&c.medfee_sumamt, &c.fulamt_ownpay_amt, &c.overlmt_selfpay, &c.preselfpay_amt, &c.inscp_scp_amt,
-                 &c.act_pay_dedc, &c.hifp_pay, &c.hifob_pay, &c.hifmi_pay, &c.cvlserv_pay, &c.hifes_pay, &c.maf_pay,
-                 &c.oth_pay, &c.fund_pay_sumamt, &c.psn_part_amt, &c.acct_pay, &c.acct_mulaid_pay, &c.psn_cash_pay,
-                 &c.hosp_part_amt})
-    *f = -*f;
+  for (Fen SettlementRecord::*f : kRecordAmounts) c.*f = -(c.*f);
   c.acc_delta = models::Accumulators{};
   c.acc_delta -= orig->acc_delta;
   for (auto& d : c.details) {

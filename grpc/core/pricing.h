@@ -7,6 +7,8 @@
 // balance is the current one. Writer thread only.
 #pragma once
 
+#include <array>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,10 @@ struct PricingInput {
   const std::vector<FeeLineRecord>* lines = nullptr;  // the lines to settle
   bool acct_used = false;
   CivilTime care_time;
+  // Overrides of the person's state (manual top-up / claw-back prices as if the settlement it
+  // corrects had not been made): the care year's accumulators and the account balance.
+  std::optional<models::Accumulators> accumulators;
+  std::optional<Fen> balance;
 };
 
 struct Priced {
@@ -59,6 +65,12 @@ Status cancel_settlement_common(Txn& t, const std::string& setl_id, const std::s
 // and its fund amounts booked in `fund_column` ("payouts" for a settlement, "reversals" for a
 // cancellation, whose negated amounts are booked positive).
 Status apply_money(Txn& t, const SettlementRecord& r, const char* fund_column);
+
+// The amounts, pooled ratio, balance after, mutual-aid payer, accumulator delta, policy version and
+// detail rows of a record, from a priced settlement.
+void set_amounts(SettlementRecord& r, const Priced& p);
+// Every Fen amount of a record, for negations (cancels) and differences (manual top-up).
+extern const std::array<Fen SettlementRecord::*, 19> kRecordAmounts;
 
 // Makes `r` a new record of this request: a fresh setl_id, the request's msgid and infno, the
 // commit time and business day of now, live.

@@ -141,6 +141,9 @@ struct SettlementRecord {
   std::vector<Detail> details;
   std::string reply;            // serialized reply (for a cancel's replay)
 };
+// clr_type of Admin.ManualReimburse records (manual reimbursement, top-up, claw-back): the
+// person is the payee, so they stay outside the facility's 3201/3202 (DOMAIN.md §11.18).
+inline constexpr const char* kClrManual = "99";
 inline constexpr int32_t kSetlLive = 0;
 inline constexpr int32_t kSetlCancelled = 1;
 inline constexpr int32_t kSetlReversed = 2;

@@ -253,6 +253,7 @@ int RunServer(const ServerOptions& o) {
   const Clock clock = o.clock == "admin" ? Clock(Clock::Mode::kAdmin, ledger_last_time(*ledger)) : Clock();
   CoreState state(clock, std::move(pop), std::move(book).value(), std::move(catalog).value());
   if (o.fault_injection) state.faults().enable();
+  state.set_backfill_max_age_days(o.backfill_max_age_days);
   GroupCommitter writer(*ledger, writer_options(state));
   if (Status s = bind_population(writer, o, state.population() ? &*state.population() : nullptr); !s.ok())
     return fail(std::string(s.message()));

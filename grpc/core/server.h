@@ -28,6 +28,7 @@ struct ServerOptions {
   std::string log_level = "info";
   std::string clock = "wall";               // "wall" or "admin" (clock.h)
   bool fault_injection = false;             // enables Admin.InjectFault (faults.h)
+  int32_t backfill_max_age_days = 183;      // oldest back-filled care time, days before entry (§11.18)
   // TLS (PEM files): a certificate and its key turn TLS on; a client CA makes client
   // certificates required (and verified against it).
   std::string tls_cert;

@@ -42,7 +42,8 @@ std::optional<WindowScope> scope_of_call(std::string_view kind) {
     if (in(code, 2501, 2507)) return WindowScope::kInsuranceBusiness;
     return std::nullopt;
   }
-  if (kind == "UpsertPersons" || kind == "UpsertFilings") return WindowScope::kInsuranceBusiness;
+  if (kind == "UpsertPersons" || kind == "UpsertFilings" || kind == "ManualReimburse")
+    return WindowScope::kInsuranceBusiness;
   if (kind == "CollectPremium") return WindowScope::kPremiumChannels;
   return std::nullopt;
 }

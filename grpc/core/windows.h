@@ -6,7 +6,7 @@
 //                       2401–2405, 2101–2103, 2601 (pre-settlements included); sign-in, 1101,
 //                       5206, 3201/3202 still answered;
 //   insurance_business  filings 2501–2507 and the Admin calls that change enrolment
-//                       (UpsertPersons, UpsertFilings; manual reimbursement once it exists);
+//                       (UpsertPersons, UpsertFilings) and manual reimbursement (ManualReimburse);
 //   premium_channels    resident premium collection (Admin.CollectPremium).
 // Inside a window its calls get UNAVAILABLE / E_SWITCHOVER with `yb-retry-after` = the time the
 // scope reopens (the window's end, or a later one if windows of the scope chain), and nothing is
