@@ -4,6 +4,7 @@
 
 #include <simgrid/s4u/Engine.hpp>
 
+#include <cmath>
 #include <cstdio>
 
 #include "sim/checker.h"
@@ -45,6 +46,7 @@ Result<std::unique_ptr<LiveCore>> LiveCore::open(const LiveCoreOptions& o) {
     po.population = o.preset;
     po.seed = o.seed;
     po.ledger = o.ledger;
+    po.clock = o.clock;
     if (!o.policy.empty()) po.extra_args = {"--policy", o.policy};
     YB_ASSIGN_OR_RETURN(c->process_, CoreProcess::start(po));
     c->address_ = c->process_->address();
@@ -82,6 +84,16 @@ Result<std::unique_ptr<LiveCore>> LiveCore::open(const LiveCoreOptions& o) {
                               c->address_, stats.population_preset(), stats.population_seed(), o.preset, o.seed,
                               o.preset, o.seed));
   c->year_ = stats.population_year();
+
+  // The core's clock: the one it was started with, or the given core's own.
+  v1::ClockReply clock;
+  r = c->pool_->call_sync(&client::AdminAsync::GetClock, v1::GetClockRequest(), &clock, opts);
+  if (!r.ok()) return from_grpc(r.status, "GetClock of " + c->address_);
+  c->admin_clock_ = clock.mode() == "admin";
+  if (o.clock == "admin" && !c->admin_clock_)
+    return Status(Code::kFailedPrecondition, "E_BAD_REQUEST",
+                  fmt::format("core.clock is admin, but yibao-core at {} runs on the {} clock: start it with --clock admin",
+                              c->address_, clock.mode()));
   return c;
 }
 
@@ -93,9 +105,10 @@ LiveCore::~LiveCore() {
 std::string LiveCore::describe() const {
   if (process_)
     return fmt::format("Live core: yibao-core started by yibao-sim on {} with a new SQLite ledger {} (population {} "
-                       "seed {}, year {}).",
-                       address_, process_->ledger(), o_.preset, o_.seed, year_);
-  return fmt::format("Live core: yibao-core at {} (population {} seed {}, year {}).", address_, o_.preset, o_.seed, year_);
+                       "seed {}, year {}, {} clock).",
+                       address_, process_->ledger(), o_.preset, o_.seed, year_, admin_clock_ ? "admin" : "wall");
+  return fmt::format("Live core: yibao-core at {} (population {} seed {}, year {}, {} clock).", address_, o_.preset,
+                     o_.seed, year_, admin_clock_ ? "admin" : "wall");
 }
 
 std::unique_ptr<CoreGateway> LiveCore::make_bridge(const Scenario& s) {
@@ -103,7 +116,9 @@ std::unique_ptr<CoreGateway> LiveCore::make_bridge(const Scenario& s) {
   Result<std::unique_ptr<client::ClientPool>> pool = make_pool(address_, o_, token, std::max(1, o_.channels));
   YB_CHECK(pool.ok(), "the options that made pool_ make a second pool");
   LiveOptions lo;
-  lo.speed = s.pace.empty() ? 1 : s.pace.front().speed;
+  lo.speed = s.pace.empty() || s.pace.front().speed <= 0 ? 1 : s.pace.front().speed;
+  lo.admin_clock = admin_clock_;
+  lo.civil_start = s.clock.start;
   lo.deadline_s = s.core.query_deadline_s;
   lo.money_deadline_s = s.core.settle_deadline_s;
   (*pool)->wait_connected(std::chrono::seconds(10));
@@ -115,21 +130,51 @@ std::unique_ptr<CoreGateway> LiveCore::make_bridge(const Scenario& s) {
 Status LiveCore::run_paced(simgrid::s4u::Engine& engine, double end_s, const Scenario& s, Metrics& metrics,
                            RunInfo* info) {
   YB_CHECK(bridge_ != nullptr, "make_bridge() before run_paced()");
-  const double speed = s.pace.empty() ? 1 : s.pace.front().speed;
-  YB_ASSIGN_OR_RETURN(PaceResult pr, sim::run_paced(engine, end_s, speed, *bridge_));
+  std::vector<PacePlan> plan;
+  for (const PaceSpan& p : s.pace)
+    plan.push_back(PacePlan{p.from ? static_cast<double>(p.from->s - s.clock.start.s) : 0.0, p.speed});
+  if (plan.empty()) plan.push_back(PacePlan{0, 1});
+  if (admin_clock_) {
+    if (Status st = bridge_->set_core_clock(simgrid::s4u::Engine::get_clock()); !st.ok())
+      return Status(st.code(), st.reason(),
+                    fmt::format("cannot set the core's admin clock to the scenario's start {} (it never goes back: a "
+                                "ledger that saw a later time needs a later start): {}",
+                                format_iso(s.clock.start), st.message()));
+  }
+  YB_ASSIGN_OR_RETURN(PaceResult pr, sim::run_paced(engine, end_s, plan, *bridge_));
   // Replies still on the simulated network reach their sites; the sites then end by themselves.
   engine.run();
+  const double sim_end = simgrid::s4u::Engine::get_clock();
+  if (admin_clock_) {
+    (void)bridge_->set_core_clock(sim_end);
+    first_day_ = format_date(s.clock.start.date());
+    last_day_ = format_date(s.clock.start.plus_seconds(static_cast<int64_t>(std::floor(sim_end))).date());
+  }
   metrics.add_wall_lag(pr.wall_lag);
   metrics.add_late_sends(pr.late_sends);
-  SpanInfo span;
-  span.from = format_iso(s.clock.start);
-  span.to = format_iso(s.clock.start.plus_seconds(static_cast<int64_t>(s.clock.duration_s)));
-  span.pace = s.pace.empty() ? "live" : s.pace.front().kind;
-  span.speed = speed;
-  info->spans.push_back(span);
+  for (size_t i = 0; i < pr.spans.size(); ++i) {
+    const SpanRun& run = pr.spans[i];
+    const PaceSpan p = i < s.pace.size() ? s.pace[i] : PaceSpan{};
+    SpanInfo span;
+    span.from = format_iso(s.clock.start.plus_seconds(static_cast<int64_t>(std::floor(run.from_s))));
+    const double to_s = i + 1 == pr.spans.size() ? sim_end : run.to_s;
+    span.to = format_iso(s.clock.start.plus_seconds(static_cast<int64_t>(std::floor(to_s))));
+    span.pace = p.kind;
+    span.speed = run.speed;
+    span.wall_s = run.wall_s;
+    if (run.speed > 0) {
+      span.wall_lag = run.wall_lag;
+      span.lag_tolerance_ms = p.lag_tolerance_ms;
+    }
+    info->spans.push_back(span);
+  }
   if (pr.undelivered > 0)
     return Status(Code::kUnavailable, "E_UNAVAILABLE",
                   fmt::format("{} calls to the core never completed (the core stopped answering?)", pr.undelivered));
+  if (!bridge_->clock_status().ok())
+    return Status(bridge_->clock_status().code(), bridge_->clock_status().reason(),
+                  fmt::format("the core's admin clock could not follow the simulation ({} SetClock calls): {}",
+                              bridge_->figures().clock_sets, bridge_->clock_status().message()));
   return Status::Ok();
 }
 
@@ -138,6 +183,9 @@ Result<std::vector<InvariantResult>> LiveCore::check(const std::vector<JournalEn
   LiveCheckOptions co;
   co.ledger_fresh = fresh_;
   co.care_year = care_year;
+  // On the admin clock the ledger's business days are the simulated ones, not today's.
+  co.from_date = first_day_;
+  co.to_date = last_day_;
   return check_live(journal, *pool_, population, co);
 }
 

@@ -4,6 +4,11 @@
 // preset and seed: uploading another population through Admin is not built yet). It owns the
 // client pool, makes the live bridge, runs the paced engine and reads the ledger back for the
 // checker. Stops a core it started when destroyed.
+// Clock: a core it starts runs on the clock the scenario names (`core.clock`); a given core's
+// mode is asked with Admin.GetClock (the scenario's "admin" then requires it). On an admin clock
+// the bridge keeps the core's civil time with the simulation (sim/live/live_bridge.h): set to the
+// scenario's start before the run, before each hand-over in a later simulated second, and to
+// the simulated end after the run (the last span's `to` in result.json).
 // Engine thread / main thread only.
 #pragma once
 
@@ -37,6 +42,7 @@ struct LiveCoreOptions {
   std::string policy;            // started core: --policy ("" = its default)
   std::string ledger;            // started core: ledger path ("" = a temporary one, removed after)
   int channels = 4;
+  std::string clock = "wall";    // "wall" | "admin" (Scenario::core.clock)
   bool log = true;               // say what was started
 };
 
@@ -47,13 +53,15 @@ class LiveCore {
 
   int32_t population_year() const { return year_; }
   bool ledger_fresh() const { return fresh_; }
+  bool admin_clock() const { return admin_clock_; }
   std::string describe() const;
   client::ClientPool& pool() { return *pool_; }
 
   // The gateway of the live run (LiveBridge over this pool).
   std::unique_ptr<CoreGateway> make_bridge(const Scenario& s);
-  // Runs `engine` paced to the wall clock until `end_s` simulated seconds; lag and spans into
-  // `metrics` and `info`.
+  // Runs `engine` span by span (scenario `pace`, sim/live/pacer.h) until `end_s` simulated
+  // seconds, then to its end; lag and spans into `metrics` and `info`. UNAVAILABLE if calls never
+  // completed or the core's admin clock could not be set (a time before the core's: FAILED_PRECONDITION).
   Status run_paced(simgrid::s4u::Engine& engine, double end_s, const Scenario& s, Metrics& metrics, RunInfo* info);
   // D1, D2, D3, D5, D7 against the ledger.
   // `care_year`: the civil year of the simulated visits (their accumulators' year).
@@ -70,6 +78,9 @@ class LiveCore {
   std::string address_;
   int32_t year_ = 0;
   bool fresh_ = false;
+  bool admin_clock_ = false;
+  // Admin clock: the civil days the run covered ("yyyy-MM-dd"), the checker's period.
+  std::string first_day_, last_day_;
 };
 
 }  // namespace yibao::sim

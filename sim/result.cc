@@ -47,11 +47,43 @@ json counts_json(const Metrics& m) {
               {"by_txn", by_txn}};
 }
 
+json lag_json(const models::Histogram& lag) {
+  return json{{"p50", round3(lag.quantile(0.5) / 1000)},
+              {"p99", round3(lag.quantile(0.99) / 1000)},
+              {"max", round3(lag.max() / 1000)},
+              {"count", lag.count()}};
+}
+
+// The wall-lag SLOs: one per paced span with a tolerance; a run of one span keeps the name
+// "wall_lag" on the run's wall_lag_ms.p99 (the same figure).
+void add_lag_slos(const RunInfo& run, const json& r, std::vector<Slo>& slos) {
+  if (!r.contains("wall_lag_ms")) return;
+  if (run.lag_tolerance_ms) {
+    Slo lag;
+    lag.name = "wall_lag";
+    lag.metric = "wall_lag_ms.p99";
+    lag.threshold = *run.lag_tolerance_ms;
+    slos.push_back(lag);
+  }
+  for (size_t i = 0; i < run.spans.size(); ++i) {
+    const SpanInfo& sp = run.spans[i];
+    if (!sp.lag_tolerance_ms || run.lag_tolerance_ms) continue;
+    Slo lag;
+    lag.name = run.spans.size() == 1 ? "wall_lag" : "wall_lag " + sp.from;
+    lag.metric = run.spans.size() == 1 ? "wall_lag_ms.p99" : "spans." + std::to_string(i) + ".wall_lag_ms.p99";
+    lag.threshold = *sp.lag_tolerance_ms;
+    slos.push_back(lag);
+  }
+}
+
 json spans_json(const Scenario& s, const RunInfo& run) {
   json out = json::array();
   if (!run.spans.empty()) {
-    for (const SpanInfo& sp : run.spans)
-      out.push_back(json{{"from", sp.from}, {"to", sp.to}, {"pace", sp.pace}, {"speed", round3(sp.speed)}});
+    for (const SpanInfo& sp : run.spans) {
+      json j{{"from", sp.from}, {"to", sp.to}, {"pace", sp.pace}, {"speed", round3(sp.speed)}, {"wall_s", round3(sp.wall_s)}};
+      if (sp.lag_tolerance_ms) j["wall_lag_ms"] = lag_json(sp.wall_lag);
+      out.push_back(std::move(j));
+    }
     return out;
   }
   if (s.mode != Mode::kLive) return out;
@@ -87,6 +119,12 @@ std::vector<std::string> split_path(const std::string& path) {
 const json* walk(const json& root, const std::vector<std::string>& parts, size_t n) {
   const json* at = &root;
   for (size_t i = 0; i < n; ++i) {
+    if (at->is_array() && !parts[i].empty() && parts[i].find_first_not_of("0123456789") == std::string::npos) {
+      const size_t k = std::stoul(parts[i]);
+      if (k >= at->size()) return nullptr;
+      at = &(*at)[k];
+      continue;
+    }
     if (!at->is_object()) return nullptr;
     auto it = at->find(parts[i]);
     if (it == at->end()) return nullptr;
@@ -194,11 +232,7 @@ json make_result(const Scenario& s, const Metrics& m, const RunInfo& run) {
   r["wall_s"] = round3(run.wall_s);
   r["wall_started"] = run.wall_started;
   if (s.mode == Mode::kLive || !m.wall_lag().empty()) {
-    const models::Histogram& lag = m.wall_lag();
-    r["wall_lag_ms"] = json{{"p50", round3(lag.quantile(0.5) / 1000)},
-                            {"p99", round3(lag.quantile(0.99) / 1000)},
-                            {"max", round3(lag.max() / 1000)},
-                            {"count", lag.count()}};
+    r["wall_lag_ms"] = lag_json(m.wall_lag());
   }
 
   json invariants = json::array();
@@ -215,14 +249,7 @@ json make_result(const Scenario& s, const Metrics& m, const RunInfo& run) {
   r["invariants"] = invariants;
 
   std::vector<Slo> slos = s.slo;
-  if (run.lag_tolerance_ms && r.contains("wall_lag_ms")) {
-    Slo lag;
-    lag.name = "wall_lag";
-    lag.metric = "wall_lag_ms.p99";
-    lag.op = "<=";
-    lag.threshold = *run.lag_tolerance_ms;
-    slos.push_back(lag);
-  }
+  add_lag_slos(run, r, slos);
   json slo_list = json::array();
   for (const Slo& slo : slos) {
     const SloResult e = evaluate_slo(r, slo);

@@ -18,15 +18,19 @@
 //   queues {max {queue name: length}},
 //   money {medfee_sumamt, fund_pay_sumamt, acct_pay, psn_cash_pay, settlements}
 //           acknowledged settlements net of acknowledged cancels and reversals, whole run,
-//   spans [{from, to, pace, speed}]            live pacing spans (civil ISO times); [] modelled,
-//   wall_s, wall_started (ISO 8601 UTC), wall_lag_ms {p50, p99, max, count} (live only).
+//   spans [{from, to, pace, speed, wall_s, wall_lag_ms {p50, p99, max, count} (paced spans)}]
+//           live pacing spans (civil ISO times; the last `to` is where the simulation ended,
+//           after the drain; speed 0 for max); [] modelled,
+//   wall_s, wall_started (ISO 8601 UTC), wall_lag_ms {p50, p99, max, count} (live only: the
+//           paced spans together).
 // Only keys containing "wall" depend on the wall clock or the machine; everything else in a
 // modelled result is a function of (scenario, seed). Doubles are rounded to 3 decimals and
 // objects are ordered by key, so the same inputs give the same bytes.
 //
 // SLO metric paths are dotted paths into this JSON, e.g. "latency_ms.by_txn.2207.p99",
 // "latency_ms.by_facility_type.pharmacy.p95", "throughput_per_s.settlements", "counts.failed",
-// "counts.failed_by_reason.E_STATE", "wall_lag_ms.p99". "latency_ms.<txn>.<stat>" (DESIGN.md
+// "counts.failed_by_reason.E_STATE", "wall_lag_ms.p99"; a number segment indexes a list
+// ("spans.1.wall_lag_ms.p99", used by the per-span lag SLOs). "latency_ms.<txn>.<stat>" (DESIGN.md
 // §6's short form) means "latency_ms.by_txn.<txn>.<stat>". A metric's samples are the `count` of
 // the object holding it when there is one (a latency Stat), else counts.sent of the measured
 // span. An SLO fails when the metric is absent or not a number, when samples < min_samples
@@ -65,9 +69,14 @@ void add_offender(InvariantResult& r, const std::string& id);
 // A live pacing span as it ran.
 struct SpanInfo {
   std::string from;               // civil ISO time
-  std::string to;
+  std::string to;                 // the next span's from; the last span: where the simulation ended
   std::string pace;               // "live" | "accelerated" | "max"
   double speed = 1;               // 0 for max
+  double wall_s = 0;              // wall seconds the span took (the last one: the drain included)
+  models::Histogram wall_lag;     // paced spans: µs of wall lag per slice; empty for max
+  // Paced spans: a p99 of this span's wall lag above it fails the verdict (an SLO "wall_lag",
+  // or "wall_lag <from>" per paced span when the run has several spans).
+  std::optional<double> lag_tolerance_ms;
 };
 
 // What the engine knows about the run beyond the Metrics.
@@ -76,7 +85,8 @@ struct RunInfo {
   std::vector<InvariantResult> invariants;
   double wall_s = 0;              // wall seconds the run took
   std::string wall_started;       // ISO 8601 UTC
-  // Live: a wall_lag_ms.p99 above this fails the verdict (an SLO "wall_lag" is added).
+  // A wall_lag_ms.p99 above this fails the verdict (an SLO "wall_lag" is added); set, it
+  // replaces the spans' own lag_tolerance_ms.
   std::optional<double> lag_tolerance_ms;
 };
 

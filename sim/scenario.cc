@@ -103,9 +103,8 @@ void check_across(models::YamlReader& r, const YAML::Node& root, Scenario& s) {
   if (!r.ok()) return;
   if (s.mode == Mode::kLive && s.pace.empty())
     return r.fail(root["mode"], "live mode needs a pace span (e.g. pace: [{speed: 60}])");
-  if (!s.pace.empty() && s.pace[0].from && *s.pace[0].from != s.clock.start)
-    return r.fail(root["pace"][0]["from"], "the first pace span starts at clock.start (" + format_iso(s.clock.start) +
-                                               "); later spans are the outage drills issue");
+  scenario_detail::check_pace(r, root["pace"], s.clock, s.pace);
+  if (!r.ok()) return;
   if (s.mmc && s.mode == Mode::kLive) return r.fail(root["mmc"], "mmc runs one modelled station: it cannot be live");
 }
 

@@ -3,8 +3,7 @@
 // load_scenario() reads the file, checks every key and value, and reports the first problem as
 // INVALID_ARGUMENT "file:line: what is wrong" (line of the offending node); an unknown key is an
 // error (a typo must not silently fall back to a default). Keys of later issues that are not
-// built yet (`faults`, `switchover`, `backfill`, `sweep`, pace spans beyond the first) are
-// refused with "file:line: <key> is not built yet" rather than ignored. scenarios/README.md is
+// built yet (`faults`, `switchover`, `backfill`, `sweep`) are refused with "file:line: <key> is not built yet" rather than ignored. scenarios/README.md is
 // the reference of every key, its unit and default.
 //
 // Units: civil times are models' CivilTime (China time); durations are seconds (YAML accepts
@@ -81,18 +80,27 @@ struct CoreSpec {
   std::string ledger = "";          // live, started core: ledger path ("" = temporary SQLite)
   std::string policy;               // "" = models/data/policy_default.yaml
   int channels = 4;                 // live: gRPC channels
+  // live: the core's clock. "wall": the core reads the system clock; "admin": a core yibao-sim
+  // starts gets `--clock admin` and the live bridge sets its clock to the simulated civil time
+  // (Admin.SetClock) as the simulation advances. With `address`, the running core's own mode
+  // (Admin.GetClock) decides; "admin" then requires that core to run on the admin clock.
+  std::string clock = "wall";
   // Client deadlines and retries (DOMAIN.md §8.4).
   double settle_deadline_s = 30;
   double query_deadline_s = 10;
   int retries = 2;                  // retries with the same msgid, then 2601
 };
 
-// One pacing span (DESIGN.md §5). This issue takes one span; speed 0 = max (unpaced).
+// One pacing span (DESIGN.md §5): from its `from` to the next span's `from` (the last one to the
+// end of the run). Spans are in order, `from` strictly increasing inside the run; only the first
+// may omit `from` (= clock.start). Every visit is simulated in every span: only the wall pacing
+// changes (sim/live/pacer.h).
 struct PaceSpan {
-  std::optional<CivilTime> from;    // absent = from the start
-  double speed = 1;                 // simulated seconds per wall second; 1 = live
+  std::optional<CivilTime> from;    // absent = from the start (first span only)
+  double speed = 1;                 // simulated seconds per wall second; 1 = live; 0 = max (unpaced)
   std::string kind = "live";        // "live" | "accelerated" | "max"
-  double lag_tolerance_ms = 1000;   // wall lag above this at p99 fails the verdict
+  double lag_tolerance_ms = 1000;   // paced spans: wall lag p99 above this fails the verdict
+  int line = 0;                     // YAML line, for messages
 };
 
 // An SLO: metric is a path into result.json ("latency_ms.2207.p99", "counts.failed_total").
@@ -131,7 +139,7 @@ struct Scenario {
   uint64_t seed = 1;
   WorkloadSpec workload;
   CoreSpec core;
-  std::vector<PaceSpan> pace;       // live: exactly one span in this version
+  std::vector<PaceSpan> pace;       // live: one or more spans, in order
   std::vector<Slo> slo;
   OutputSpec outputs;
   std::optional<MmcSpec> mmc;       // present: an M/M/c validation run (modelled mode only)

@@ -22,8 +22,12 @@ void read_scale(Readers& in, const YAML::Node& n, ScaleSpec& out);
 void read_clock(Readers& in, const YAML::Node& n, ClockSpec& out);
 void read_workload(Readers& in, const YAML::Node& n, WorkloadSpec& out);
 void read_core(Readers& in, const YAML::Node& n, CoreSpec& out);
-// `pace` as written; the caller checks it against the clock and the mode.
+// `pace` as written (keys, kinds, speeds, `from` strictly increasing); the caller checks it
+// against the clock (check_pace) and the mode.
 void read_pace(Readers& in, const YAML::Node& n, std::vector<PaceSpan>& out);
+// The spans against the clock: the first starts at clock.start, every later `from` lies inside
+// (clock.start, clock.start + duration). `n` is the `pace` node (for lines).
+void check_pace(models::YamlReader& r, const YAML::Node& n, const ClockSpec& clock, std::vector<PaceSpan>& pace);
 void read_slos(Readers& in, const YAML::Node& n, std::vector<Slo>& out);
 void read_outputs(Readers& in, const YAML::Node& n, OutputSpec& out);
 void read_mmc(Readers& in, const YAML::Node& n, MmcSpec& out);

@@ -114,7 +114,7 @@ void read_workload(Readers& in, const YAML::Node& n, WorkloadSpec& out) {
 
 void read_core(Readers& in, const YAML::Node& n, CoreSpec& out) {
   if (!in.r.map(n, "core", {"calibration", "address", "admin_token_file", "ledger", "policy", "channels",
-                            "settle_deadline", "query_deadline", "retries"}))
+                            "settle_deadline", "query_deadline", "retries", "clock"}))
     return;
   in.r.text(n, "calibration", out.calibration);
   in.r.text(n, "address", out.address);
@@ -131,23 +131,39 @@ void read_core(Readers& in, const YAML::Node& n, CoreSpec& out) {
   in.v.duration(n, "settle_deadline", out.settle_deadline_s, positive());
   in.v.duration(n, "query_deadline", out.query_deadline_s, positive());
   in.r.integer(n, "retries", out.retries, 0, 10);
+  in.v.one_of(n, "clock", out.clock, {"wall", "admin"});
 }
 
 void read_pace(Readers& in, const YAML::Node& n, std::vector<PaceSpan>& out) {
   if (!in.r.seq(n, "pace")) return;
   if (n.size() == 0) return in.r.fail(n, "pace is empty: give one span, e.g. [{speed: 60}]");
-  if (n.size() > 1) return in.r.fail(n[1], "several pace spans are not built yet (outage drills issue)");
   for (const auto& p : n) {
     if (!in.r.map(p, "a pace span", {"from", "speed", "kind", "lag_tolerance"})) return;
     PaceSpan span;
+    span.line = p.Mark().line + 1;
     span.kind.clear();
     if (p["from"]) {
       CivilTime from;
       if (in.v.civil_of(p["from"], "from", from)) span.from = from;
+    } else if (!out.empty()) {
+      return in.r.fail(p, "pace span " + std::to_string(out.size() + 1) +
+                              " needs a from (only the first span may omit it: it starts at clock.start)");
     }
+    if (!in.r.ok()) return;
+    if (span.from && !out.empty() && out.back().from && !(*out.back().from < *span.from))
+      return in.r.fail(p["from"], "from: " + format_iso(*span.from) + " must come after the previous span's from (" +
+                                      format_iso(*out.back().from) + ")");
     in.v.one_of(p, "kind", span.kind, {"live", "accelerated", "max"});
     if (!in.r.ok()) return;
-    if (span.kind == "max") return in.r.fail(p["kind"], "pace kind 'max' is not built yet (outage drills issue)");
+    if (span.kind == "max") {
+      // Unpaced: no speed, no wall lag (sim/live/pacer.h).
+      if (p["speed"]) return in.r.fail(p["speed"], "a max span runs unpaced: it takes no speed");
+      if (p["lag_tolerance"])
+        return in.r.fail(p["lag_tolerance"], "a max span runs unpaced: it has no wall lag, so no lag_tolerance");
+      span.speed = 0;
+      out.push_back(span);
+      continue;
+    }
     in.v.number(p, "speed", span.speed, Range{0, 1e6, true, "in (0, 1000000]"});
     if (!in.r.ok()) return;
     if (span.kind.empty()) span.kind = span.speed == 1 ? "live" : "accelerated";
@@ -158,6 +174,20 @@ void read_pace(Readers& in, const YAML::Node& n, std::vector<PaceSpan>& out) {
     in.v.duration(p, "lag_tolerance", lag_s, positive());
     span.lag_tolerance_ms = lag_s * 1000;
     out.push_back(span);
+  }
+}
+
+void check_pace(models::YamlReader& r, const YAML::Node& n, const ClockSpec& clock, std::vector<PaceSpan>& pace) {
+  if (!r.ok() || pace.empty()) return;
+  const CivilTime end = clock.start.plus_seconds(static_cast<int64_t>(clock.duration_s));
+  if (pace[0].from && *pace[0].from != clock.start)
+    return r.fail(n[0]["from"], "the first pace span starts at clock.start (" + format_iso(clock.start) +
+                                    "): omit its from or give that time");
+  for (size_t i = 1; i < pace.size(); ++i) {
+    const CivilTime from = *pace[i].from;
+    if (!(clock.start < from) || !(from < end))
+      return r.fail(n[i]["from"], "from: " + format_iso(from) + " lies outside the run (" + format_iso(clock.start) +
+                                      " to " + format_iso(end) + ")");
   }
 }
 

@@ -160,6 +160,7 @@ Result<std::unique_ptr<CoreProcess>> CoreProcess::start(const CoreProcessOptions
   std::vector<std::string> args{binary, "--listen", "127.0.0.1:0", "--ledger", core->ledger_,
                                 "--population", o.population, "--seed", std::to_string(o.seed),
                                 "--log-level", o.log_level};
+  if (o.clock != "wall") args.insert(args.end(), {"--clock", o.clock});
   args.insert(args.end(), o.extra_args.begin(), o.extra_args.end());
   YB_ASSIGN_OR_RETURN(const pid_t pid, spawn(args, core->log_path_));
   core->pid_ = pid;

@@ -45,7 +45,10 @@ struct CoreProcessOptions {
   std::string ledger;                 // "" = <temp dir>/ledger.db
   bool keep = false;                  // keep the temporary directory (ledger, token, log)
   std::string log_level = "warn";     // --log-level
-  std::vector<std::string> extra_args;  // more flags (e.g. "--clock", "admin")
+  // --clock: "wall" (the system clock) or "admin" (stands still until Admin.SetClock; a new
+  // ledger's clock is unset until the first SetClock). The caller sets it (LiveBridge).
+  std::string clock = "wall";
+  std::vector<std::string> extra_args;  // more flags (e.g. "--fault-injection")
   std::chrono::seconds start_timeout{60};
   std::chrono::seconds stop_timeout{20};
 };

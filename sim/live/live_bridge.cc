@@ -5,6 +5,7 @@
 #include <simgrid/s4u/Mailbox.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <utility>
 #include <vector>
 
@@ -47,10 +48,37 @@ void LiveBridge::set_pace(Clock::time_point wall0, double sim0, double speed) {
   wall0_ = wall0;
   sim0_ = sim0;
   options_.speed = speed;
+  unpaced_ = false;
 }
+
+void LiveBridge::set_unpaced() { unpaced_ = true; }
 
 Clock::time_point LiveBridge::wall_at(double sim_s) const {
   return wall0_ + seconds((sim_s - sim0_) / options_.speed);
+}
+
+double LiveBridge::sim_at(Clock::time_point wall) const {
+  return sim0_ + std::chrono::duration<double>(wall - wall0_).count() * options_.speed;
+}
+
+Status LiveBridge::set_core_clock(double sim_s) {
+  if (!options_.admin_clock) return Status::Ok();
+  const int64_t civil = options_.civil_start.s + static_cast<int64_t>(std::floor(sim_s));
+  if (civil <= core_clock_s_) return Status::Ok();
+  v1::SetClockRequest request;
+  request.set_time(format_iso(CivilTime{civil}));
+  client::CallOptions o;
+  o.deadline = std::chrono::seconds(10);
+  const client::CallResult r = pool_->call_sync(&client::AdminAsync::SetClock, request, nullptr, o);
+  ++figures_.clock_sets;
+  if (!r.ok()) {
+    Status st(static_cast<Code>(r.code()), r.reason.empty() ? "E_UNAVAILABLE" : r.reason,
+              "Admin.SetClock " + request.time() + ": " + r.status.error_message());
+    if (clock_status_.ok()) clock_status_ = st;
+    return st;
+  }
+  core_clock_s_ = civil;
+  return Status::Ok();
 }
 
 void LiveBridge::receive_loop(s4u::Mailbox* inbox) {
@@ -60,6 +88,24 @@ void LiveBridge::receive_loop(s4u::Mailbox* inbox) {
   for (;;) {
     CoreRequest* r = inbox->get<CoreRequest>();
     dispatch(r);
+    if (unpaced_) stand_still(inbox);
+  }
+}
+
+void LiveBridge::stand_still(s4u::Mailbox* inbox) {
+  // Requests reaching the core at this same simulated instant go out together.
+  s4u::this_actor::yield();
+  while (inbox->ready()) dispatch(inbox->get<CoreRequest>());
+  // Blocking the engine thread here stops the simulated clock until the core has answered.
+  while (outstanding_ > 0) {
+    std::deque<Completion> batch;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [this] { return !done_.empty(); });
+      batch.swap(done_);
+      any_done_.store(false, std::memory_order_release);
+    }
+    for (Completion& c : batch) deliver_one(std::move(c));
   }
 }
 
@@ -67,7 +113,9 @@ void LiveBridge::dispatch(CoreRequest* r) {
   YB_CHECK(r != nullptr && r->body != nullptr && r->reply_to != nullptr, "CoreRequest without body or reply_to");
   const double now = s4u::Engine::get_clock();
   r->at_core = now;
-  const Clock::time_point intended = wall_at(now);
+  // The core's clock first (the call must see it); its round trip delays this hand-over.
+  (void)set_core_clock(now);
+  const Clock::time_point intended = unpaced_ ? Clock::now() : wall_at(now);
   const double delay_us = std::chrono::duration<double, std::micro>(Clock::now() - intended).count();
   figures_.send_delay.add(std::max(0.0, delay_us));
   if (delay_us > options_.late_ms * 1000) ++figures_.late_sends;
@@ -76,8 +124,9 @@ void LiveBridge::dispatch(CoreRequest* r) {
 
   client::CallOptions o;
   const double wait_s = moves_money(r->rpc) ? options_.money_deadline_s : options_.deadline_s;
-  o.deadline = std::chrono::milliseconds(
-      static_cast<int64_t>(std::max(options_.min_deadline_s, wait_s / options_.speed) * 1000));
+  // Unpaced, the simulated wait never runs out while the clock stands still: wait its length on the wall.
+  const double wall_wait_s = unpaced_ ? wait_s : wait_s / options_.speed;
+  o.deadline = std::chrono::milliseconds(static_cast<int64_t>(std::max(options_.min_deadline_s, wall_wait_s) * 1000));
   o.intended_start = intended;
   o.channel = static_cast<int>(r->facility % static_cast<uint32_t>(pool_->channels()));
 

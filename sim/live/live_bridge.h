@@ -20,11 +20,27 @@
 // gRPC completion callbacks make no SimGrid call: they push (request, result, reply) on a
 // mutex-guarded queue and notify a condition variable the pacer waits on (wait_for_reply).
 //
-// Time: the pacer maps simulated to wall time with set_pace(wall0, sim0, speed):
+// Time: in a paced span the pacer maps simulated to wall time with set_pace(wall0, sim0, speed):
 // wall(t) = wall0 + (t - sim0) / speed. A request's intended wall send time is wall(its arrival
 // at the core host); the call's latency reference (CallOptions::intended_start) is that time, so
 // CoreReply::core_s counts from it (no coordinated omission: a late hand-over shows as latency).
 // A hand-over more than LiveOptions::late_ms after its intended wall time counts as a late send.
+//
+// Unpaced (`max` span, set_unpaced()): there is no wall mapping; a request's intended wall time
+// is its hand-over (no late sends), and the simulated clock stands still while calls are
+// outstanding (sim/live/pacer.h): after handing a request over, the receiver takes the requests
+// that reached the core at the same simulated instant (Mailbox::ready after a yield), then BLOCKS
+// the engine thread on the condition variable until every outstanding call has completed,
+// delivering each reply as it comes (put_init + detach, at the current simulated time).
+//
+// Admin clock (LiveOptions::admin_clock, a core started with `--clock admin`): before a request
+// is handed over in a simulated second later than the core's clock, the receiver sets the core's
+// clock to that second's civil time (civil_start + floor(t)) with a blocking Admin.SetClock (the
+// engine stands still for its round trip). So every call reaches the core with its clock at
+// floor(its simulated send time) — calls still in flight from the second before may commit at the
+// new second: the core's clock is ≤ a call's simulated send time + 1 s, and never goes back
+// (simulated time never does). set_core_clock() does the same from the main thread (the run's
+// start, its end). A failed SetClock is kept (clock_status()) and the run goes on.
 //
 // Deadlines: a facility waits 30 s (calls that move money) or 10 s (the rest) of SIMULATED time;
 // the gRPC deadline is that wait in wall time, deadline / speed, but at least min_deadline_s, so
@@ -39,6 +55,7 @@
 #pragma once
 
 #include <atomic>
+#include <climits>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -51,6 +68,8 @@
 
 #include "grpc/client/client_pool.h"
 #include "models/histogram.h"
+#include "models/status.h"
+#include "models/time.h"
 #include "sim/core_gateway.h"
 #include "sim/messages.h"
 
@@ -62,6 +81,8 @@ struct LiveOptions {
   double deadline_s = 10;       // simulated wait of a call that moves no money
   double money_deadline_s = 30; // simulated wait of a call that moves money (moves_money)
   double min_deadline_s = 2;    // floor of a call's wall deadline
+  bool admin_clock = false;     // drive the core's admin clock (see the header note)
+  CivilTime civil_start;        // civil time of simulated second 0 (admin_clock)
   int reply_error_bytes = 64;   // simulated size of a refusal or failure (trailers only)
 };
 
@@ -72,6 +93,7 @@ struct LiveFigures {
   uint64_t failed = 0;      // delivered with a non-OK status
   uint64_t late_sends = 0;  // hand-overs later than late_ms
   models::Histogram send_delay;  // µs of wall time from intended to actual hand-over
+  uint64_t clock_sets = 0;  // Admin.SetClock calls made (admin_clock)
 };
 
 class LiveBridge final : public CoreGateway {
@@ -91,10 +113,22 @@ class LiveBridge final : public CoreGateway {
   std::string mode() const override { return "live"; }
 
   // --- pacer side (engine thread) ---
-  // Sets the mapping of simulated to wall time (see the header note).
+  // Sets the mapping of simulated to wall time (see the header note); ends unpaced mode.
   void set_pace(Clock::time_point wall0, double sim0, double speed);
+  // Unpaced (`max`): the clock stands still while calls are outstanding (see the header note).
+  void set_unpaced();
+  bool unpaced() const { return unpaced_; }
+  // The mapping of the current paced span (meaningless while unpaced).
   Clock::time_point wall_at(double sim_s) const;
+  double sim_at(Clock::time_point wall) const;
   double speed() const { return options_.speed; }
+  // Admin clock: sets the core's clock to civil_start + floor(sim_s) if that is later than the
+  // last time set (blocking Admin.SetClock); OK without admin_clock or when nothing is to set.
+  // The error of the core otherwise (also kept in clock_status()). Engine thread, outside or
+  // inside an actor.
+  Status set_core_clock(double sim_s);
+  // The first failed SetClock of the run (OK if none).
+  const Status& clock_status() const { return clock_status_; }
   // Waits until a completion is queued or `until`; true if one is queued. Any thread.
   bool wait_for_reply(Clock::time_point until);
   bool has_replies() const;
@@ -116,6 +150,8 @@ class LiveBridge final : public CoreGateway {
   };
 
   void receive_loop(simgrid::s4u::Mailbox* inbox);
+  // Unpaced: takes the requests ready at this instant, then blocks until none is outstanding.
+  void stand_still(simgrid::s4u::Mailbox* inbox);
   void drain();
   // Starts the async call of `r` (engine thread, inside the receiver).
   void dispatch(CoreRequest* r);
@@ -135,6 +171,9 @@ class LiveBridge final : public CoreGateway {
   simgrid::s4u::ActorPtr keeper_;
   bool deliverer_pending_ = false;  // a deliverer was made and has not drained yet
   bool keeper_released_ = false;
+  bool unpaced_ = false;
+  int64_t core_clock_s_ = INT64_MIN;  // civil seconds last set on the core (admin_clock)
+  Status clock_status_;
   int64_t outstanding_ = 0;
   LiveFigures figures_;
 
