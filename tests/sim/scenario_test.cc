@@ -1,6 +1,6 @@
 // Tests of sim/scenario.h and sim/calibration.h: every shipped scenario and the shipped
 // calibration load; bad inputs give "name:LINE: message" at the offending line (unknown key, bad
-// time, negative duration, bad op, not-built-yet keys, several pace spans, bad calibration);
+// time, negative duration, bad op, not-built-yet keys, pace spans out of the run or order, bad calibration);
 // defaults; the path rule (scenario directory, current directory, repository root); a
 // calibration written by write_calibration() reads back the same.
 #include "sim/scenario.h"
@@ -245,12 +245,13 @@ const BadCase kBadScenarios[] = {
     {"sweep", "clock: {start: 2024-03-04}\nsweep: {}\n", "bad.yaml:2: sweep is not built yet"},
     {"top-level policy", "clock: {start: 2024-03-04}\npolicy: p.yaml\n", "bad.yaml:2: policy is a key of core: write core.policy"},
     // Pace.
-    {"several pace spans", "clock: {start: 2024-03-04}\nmode: live\npace:\n  - {speed: 60}\n  - {from: 2024-03-04 12:00:00, kind: live}\n", "bad.yaml:5: several pace spans are not built yet (outage drills issue)"},
+    {"pace span outside the run", "clock: {start: 2024-03-04}\nmode: live\npace:\n  - {speed: 60}\n  - {from: 2024-03-04 12:00:00, kind: live}\n", "bad.yaml:5: from: 2024-03-04T12:00:00 lies outside the run"},
+    {"second pace span without from", "clock: {start: 2024-03-04}\nmode: live\npace:\n  - {speed: 60}\n  - {kind: max}\n", "bad.yaml:5: pace span 2 needs a from"},
     {"live without pace", "clock: {start: 2024-03-04}\nmode: live\n", "bad.yaml:2: live mode needs a pace span"},
     {"zero speed", "clock: {start: 2024-03-04}\nmode: live\npace:\n  - {speed: 0}\n", "bad.yaml:4: speed: 0 is out of range"},
     {"negative speed", "clock: {start: 2024-03-04}\nmode: live\npace:\n  - speed: -2\n", "bad.yaml:4: speed: -2 is out of range"},
     {"live kind, speed 60", "clock: {start: 2024-03-04}\nmode: live\npace:\n  - {kind: live, speed: 60}\n", "bad.yaml:4: a live span runs at speed 1"},
-    {"max kind", "clock: {start: 2024-03-04}\nmode: live\npace:\n  - {kind: max}\n", "bad.yaml:4: pace kind 'max' is not built yet"},
+    {"max kind with a speed", "clock: {start: 2024-03-04}\nmode: live\npace:\n  - {kind: max, speed: 5}\n", "bad.yaml:4: a max span runs unpaced: it takes no speed"},
     {"pace from after start", "clock: {start: 2024-03-04}\nmode: live\npace:\n  - {from: 2024-03-04 09:00:00, speed: 2}\n", "bad.yaml:4: the first pace span starts at clock.start"},
     // mmc.
     {"unstable mmc", "mmc:\n  servers: 2\n  arrival_rate: 3\n  service_rate: 1\n  customers: 10\n", "bad.yaml:3: the station is unstable"},
