@@ -358,15 +358,19 @@ class Site {
     ctx_->metrics->on_call(txn, f.level, v.intended + (r->core_sim_s - r->core_s), now, r->core_s, r->status,
                            r->reason);
     if (!r->ok()) {
-      if (r->reason == "E_SIGNIN") {  // the sign-in expired: sign in again, then a fresh call
+      if (r->reason == reason::kSignin) {  // the sign-in expired: sign in again, then a fresh call
         f.caller.sign_no.clear();
         return start_call(v, v.rpc, now);
       }
-      if (moves_money(v.rpc)) journal(v, f, r.get(), JournalEntry::Outcome::kRefused, now);
-      if (r->status == kUnavailable || r->status == kDeadlineExceeded) {
+      // UNAVAILABLE / DEADLINE_EXCEEDED without a business reason (a lost reply, a batch not
+      // committed, the clock unset) says nothing about whether the call committed: the outcome is
+      // unknown, so the same msgid is tried again and, failing that, reversed. A switchover
+      // refusal (E_SWITCHOVER) is an answer: nothing was done.
+      if ((r->status == kUnavailable || r->status == kDeadlineExceeded) && r->reason != reason::kSwitchover) {
         if (retry(v, now)) return;
         return unknown_outcome(v, now);
       }
+      if (moves_money(v.rpc)) journal(v, f, r.get(), JournalEntry::Outcome::kRefused, now);
       v.failed = true;
       return finish(v, now);
     }
