@@ -10,8 +10,10 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <fstream>
 
 #include "models/catalog_yaml.h"
+#include "models/check.h"
 #include "models/policy_yaml.h"
 #include "models/population_yaml.h"
 #include "sim/actors/site.h"
@@ -42,9 +44,46 @@ std::string iso_utc_now() {
   return buf;
 }
 
-// SimGrid's own command line: quiet logs, small actor stacks (sites are shallow).
-std::vector<std::string> engine_args() {
-  return {"yibao-sim", "--log=root.thres:critical", "--log=yb_site.thres:warning", "--cfg=contexts/stack-size:512"};
+// SimGrid's own command line: quiet logs, small actor stacks (sites are shallow), guard pages
+// unless there is no room for them (check_actor_room).
+std::vector<std::string> engine_args(bool guard_pages) {
+  std::vector<std::string> a{"yibao-sim", "--log=root.thres:critical", "--log=yb_site.thres:warning",
+                             "--cfg=contexts/stack-size:512"};
+  if (!guard_pages) a.push_back("--cfg=contexts/guard-size:0");
+  return a;
+}
+
+// The kernel's limit on memory mappings per process (vm.max_map_count); 0 if unreadable.
+int64_t max_map_count() {
+  std::ifstream in("/proc/sys/vm/max_map_count");
+  int64_t n = 0;
+  return (in >> n) ? n : 0;
+}
+
+// Each SimGrid actor's stack is one mapping, plus one for its guard page (mprotect splits it):
+// a run of more actors than vm.max_map_count allows aborts while creating them ("Failed to
+// protect stack"), minutes in. Checked before the engine exists: true = guard pages fit; false =
+// only they do not, so the engine runs without them (sites are shallow, their stacks 512 KiB; a
+// note says so); when even one mapping per actor does not fit, the run stops with the sysctl
+// that lets it through. `actors` is an upper estimate (sites, the core hop's actors, the
+// daemons). 4,096 mappings are left for the program itself (libraries, heap, gRPC threads).
+Result<bool> check_actor_room(size_t actors, std::vector<std::string>* notes) {
+  const int64_t limit = max_map_count();
+  if (limit <= 0) return true;
+  constexpr int64_t kReserve = 4096;
+  const auto n = static_cast<int64_t>(actors);
+  if (2 * n + kReserve <= limit) return true;
+  if (n + kReserve <= limit) {
+    notes->push_back(fmt::format("Stack guard pages off: {} actors with guard pages need more than "
+                                 "vm.max_map_count = {} memory mappings.",
+                                 n, limit));
+    return false;
+  }
+  return Status(Code::kResourceExhausted, "",
+                fmt::format("{} simulated actors need about {} memory mappings, more than this machine's "
+                            "vm.max_map_count = {}; raise it (as root: sysctl -w vm.max_map_count={}) or "
+                            "simulate fewer facilities (workload.max_facilities)",
+                            n, 2 * n + kReserve, limit, 2 * n + 2 * kReserve));
 }
 
 // Prints a progress line every few wall seconds while the simulation runs (a daemon actor, so
@@ -113,12 +152,27 @@ nlohmann::json topology_json(const TopologyReport& r) {
 
 // One site actor per host that runs counters: a facility host or a county's small-sites host.
 // With max_facilities > 0, only facilities below that index generate visits.
+// The topology vertices that get a site actor: hosts standing for facilities of a simulated
+// region (the first `regions`), with at least one facility below max_facilities (0 = all).
+bool hosts_a_site(const Topology& t, VertexId v, int32_t regions, uint32_t max_facilities) {
+  const Site& site = t.site(v);
+  if (site.stands_for() == 0 || site.region < 0 || site.region >= regions) return false;
+  return max_facilities == 0 || site.facility_begin < max_facilities;
+}
+
+size_t count_sites(const Topology& t, int32_t regions, uint32_t max_facilities) {
+  size_t n = 0;
+  for (VertexId v = 0; v < t.vertex_count(); ++v) n += hosts_a_site(t, v, regions, max_facilities) ? 1 : 0;
+  return n;
+}
+
 std::vector<SiteSpec> site_specs(const Topology& t, const SgPlatform& p, const std::vector<s4u::Mailbox*>& inboxes,
                                  uint32_t max_facilities) {
   std::vector<SiteSpec> out;
+  const auto regions = static_cast<int32_t>(inboxes.size());
   for (VertexId v = 0; v < t.vertex_count(); ++v) {
+    if (!hosts_a_site(t, v, regions, max_facilities)) continue;
     const Site& site = t.site(v);
-    if (site.stands_for() == 0 || site.region < 0 || static_cast<size_t>(site.region) >= inboxes.size()) continue;
     SiteSpec spec;
     spec.name = site.name;
     spec.host = p.host(v);
@@ -126,7 +180,7 @@ std::vector<SiteSpec> site_specs(const Topology& t, const SgPlatform& p, const s
     spec.core_inbox = inboxes[static_cast<size_t>(site.region)];
     for (uint32_t j = site.facility_begin; j < site.facility_end; ++j)
       if (max_facilities == 0 || j < max_facilities) spec.facilities.push_back(j);
-    if (!spec.facilities.empty()) out.push_back(std::move(spec));
+    out.push_back(std::move(spec));
   }
   return out;
 }
@@ -179,6 +233,7 @@ Status Run::prepare() {
     lo.policy = s_.core.policy;
     lo.ledger = s_.core.ledger;
     lo.channels = s_.core.channels;
+    lo.clock = s_.core.clock;
     lo.log = !o_.quiet;
     YB_ASSIGN_OR_RETURN(live_, LiveCore::open(lo));
     d.year = live_->population_year();
@@ -205,12 +260,6 @@ Status Run::prepare() {
 }
 
 Status Run::run_simulation() {
-  std::vector<std::string> args = engine_args();
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  int argc = static_cast<int>(argv.size());
-  s4u::Engine engine(&argc, argv.data());
-
   // Platform: the topology of the preset, analysed, then translated into SimGrid.
   const auto tp0 = WallClock::now();
   YB_ASSIGN_OR_RETURN(TopologyParams tparams, topology_params(s_));
@@ -221,13 +270,22 @@ Status Run::run_simulation() {
     return Status::Refuse(reason::kBadRequest, fmt::format("{}: {} facilities cannot reach their core (first: {})", s_.file,
                                                            analysis.unreachable_facilities.size(),
                                                            analysis.unreachable_facilities.front()));
+  // The core hop: one per pooling region (modelled); a live run drives one core, the first
+  // region's, and simulates that region's facilities only.
+  const int32_t regions = s_.mode == Mode::kLive ? 1 : topo.region_count();
+  const size_t sites = count_sites(topo, regions, s_.workload.max_facilities);
+  YB_ASSIGN_OR_RETURN(const bool guard_pages,
+                      check_actor_room(sites + 4 * static_cast<size_t>(regions) + 8, &notes_));
+
+  std::vector<std::string> args = engine_args(guard_pages);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  int argc = static_cast<int>(argv.size());
+  s4u::Engine engine(&argc, argv.data());
   YB_ASSIGN_OR_RETURN(SgPlatform platform, build_sg_platform(topo));
   extra_["topology"] = topology_json(analysis);
   extra_["topology"]["wall_build_s"] = round3(std::chrono::duration<double>(WallClock::now() - tp0).count());
 
-  // The core hop: one per pooling region (modelled); a live run drives one core, the first
-  // region's, and simulates that region's facilities only.
-  const int32_t regions = s_.mode == Mode::kLive ? 1 : topo.region_count();
   std::vector<s4u::Mailbox*> inboxes;
   std::unique_ptr<ModelLedger> ledger;
   std::vector<std::unique_ptr<CoreGateway>> gateways;
@@ -271,9 +329,8 @@ Status Run::run_simulation() {
   ctx.outpatient = s_.workload.outpatient;
   ctx.pharmacy = s_.workload.pharmacy;
   ctx.inpatient = s_.workload.inpatient;
-  size_t sites = 0;
   std::vector<SiteSpec> specs = site_specs(topo, platform, inboxes, s_.workload.max_facilities);
-  sites = specs.size();
+  YB_CHECK(specs.size() == sites, "site_specs and count_sites disagree");
   if (sites > 0 && s_.workload.max_visits > 0)
     ctx.max_visits_per_site = std::max<uint64_t>(1, (s_.workload.max_visits + sites - 1) / sites);
   for (SiteSpec& spec : specs) start_site(&ctx, std::move(spec));
@@ -324,7 +381,6 @@ int Run::finish() {
   } else {
     info_.invariants = check_modelled(metrics_->journal_entries());
   }
-  if (!s_.pace.empty() && s_.mode == Mode::kLive) info_.lag_tolerance_ms = s_.pace.front().lag_tolerance_ms;
   nlohmann::json result = make_result(s_, *metrics_, info_);
   for (auto& [k, v] : extra_.items()) result[k] = v;
   const std::string result_path = out_ + "/result.json";
@@ -352,7 +408,7 @@ int Run::finish() {
 }
 
 int Run::run_mmc() {
-  std::vector<std::string> args = engine_args();
+  std::vector<std::string> args = engine_args(true);
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   int argc = static_cast<int>(argv.size());
