@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_set>
 
 #include "models/check.h"
 
@@ -136,17 +137,12 @@ bool can_settle(const Population& pop, uint64_t i, CivilDate day) {
 
 }  // namespace
 
-VisitPlan WorkloadModel::plan_visit(uint32_t j, VisitKind k, CivilTime arrival, const FeePlanner& fees,
-                                    Rng& rng) const {
-  VisitPlan p;
-  p.kind = k;
-  p.facility = j;
-  p.arrival = arrival;
-  const CivilDate today = arrival.date();
+void WorkloadModel::draw_person(VisitPlan& p, Rng& rng) const {
+  const CivilDate today = p.arrival.date();
   bool found = false;
-  if (k == VisitKind::kChronicRefill) {
+  if (p.kind == VisitKind::kChronicRefill) {
     for (int tries = 0; tries < 8 && !found; ++tries) {
-      const std::optional<uint64_t> i = pop_.chronic_person_for(j, rng);
+      const std::optional<uint64_t> i = pop_.chronic_person_for(p.facility, rng);
       if (!i) break;
       p.person = *i;
       found = !params_.enrolled_only || can_settle(pop_, *i, today);
@@ -154,39 +150,75 @@ VisitPlan WorkloadModel::plan_visit(uint32_t j, VisitKind k, CivilTime arrival, 
     if (!found) p.kind = VisitKind::kOutpatient;  // nobody with a chronic filing nearby
   }
   for (int tries = 0; tries < 16 && !found; ++tries) {
-    p.person = pop_.person_for(j, rng);
+    p.person = pop_.person_for(p.facility, rng);
     found = !params_.enrolled_only || can_settle(pop_, p.person, today);
   }
+}
 
+void WorkloadModel::plan_stay(VisitPlan& p, double los, const FeePlanner& fees, Rng& rng) const {
+  const CivilTime arrival = p.arrival;
+  const CivilDate last = arrival.plus_seconds(static_cast<int64_t>(los * 86400.0)).date();
+  CivilTime out = discharge_time_on(last, rng);
+  // Discharged at least an hour after admission (a same-day discharge hour may precede it).
+  if (out.s < arrival.s + 3600) out = discharge_time_on(CivilDate{last.days + 1}, rng);
+  p.discharge = out;
+  p.length_of_stay_s = static_cast<double>(out.s - arrival.s);
+  const bool discharge_drugs = rng.bernoulli(params_.discharge_drugs_share);
+  for (int32_t d = arrival.date().days; d <= out.date().days; ++d) {
+    const int32_t n = uploads_per_day(rng);
+    for (int32_t u = 0; u < n; ++u) {
+      // One upload at 15:00, or two at 10:00 and 16:00, each within the hour.
+      const int hour = n == 1 ? 15 : 10 + 6 * u;
+      const int64_t at = start_of(CivilDate{d}).s + hour * 3600 + static_cast<int64_t>(rng.below(3600));
+      if (at > arrival.s && at < out.s) p.upload_at_s.push_back(static_cast<double>(at - arrival.s));
+    }
+  }
+  if (p.upload_at_s.empty()) p.upload_at_s.push_back(p.length_of_stay_s / 2);
+  for (size_t u = 0; u < p.upload_at_s.size(); ++u)
+    p.fees.push_back(fees.inpatient_day(rng, discharge_drugs && u + 1 == p.upload_at_s.size()));
+}
+
+VisitPlan WorkloadModel::plan_visit(uint32_t j, VisitKind k, CivilTime arrival, const FeePlanner& fees,
+                                    Rng& rng) const {
+  VisitPlan p;
+  p.kind = k;
+  p.facility = j;
+  p.arrival = arrival;
+  draw_person(p, rng);
   switch (p.kind) {
     case VisitKind::kOutpatient: p.fees.push_back(fees.outpatient(rng)); break;
     case VisitKind::kChronicRefill: p.fees.push_back(fees.chronic_refill(rng)); break;
     case VisitKind::kPharmacy: p.fees.push_back(fees.pharmacy(rng)); break;
-    case VisitKind::kInpatient: {
-      const double los = length_of_stay_days(rng);
-      const CivilDate last = arrival.plus_seconds(static_cast<int64_t>(los * 86400.0)).date();
-      CivilTime out = discharge_time_on(last, rng);
-      // Discharged at least an hour after admission (a same-day discharge hour may precede it).
-      if (out.s < arrival.s + 3600) out = discharge_time_on(CivilDate{last.days + 1}, rng);
-      p.discharge = out;
-      p.length_of_stay_s = static_cast<double>(out.s - arrival.s);
-      const bool discharge_drugs = rng.bernoulli(params_.discharge_drugs_share);
-      for (int32_t d = today.days; d <= out.date().days; ++d) {
-        const int32_t n = uploads_per_day(rng);
-        for (int32_t u = 0; u < n; ++u) {
-          // One upload at 15:00, or two at 10:00 and 16:00, each within the hour.
-          const int hour = n == 1 ? 15 : 10 + 6 * u;
-          const int64_t at = start_of(CivilDate{d}).s + hour * 3600 + static_cast<int64_t>(rng.below(3600));
-          if (at > arrival.s && at < out.s) p.upload_at_s.push_back(static_cast<double>(at - arrival.s));
-        }
-      }
-      if (p.upload_at_s.empty()) p.upload_at_s.push_back(p.length_of_stay_s / 2);
-      for (size_t u = 0; u < p.upload_at_s.size(); ++u)
-        p.fees.push_back(fees.inpatient_day(rng, discharge_drugs && u + 1 == p.upload_at_s.size()));
-      break;
-    }
+    case VisitKind::kInpatient: plan_stay(p, length_of_stay_days(rng), fees, rng); break;
   }
   return p;
+}
+
+std::vector<VisitPlan> WorkloadModel::in_house_at(uint32_t j, CivilTime start, const FeePlanner& fees,
+                                                  uint64_t seed) const {
+  std::vector<VisitPlan> out;
+  const auto s0 = static_cast<double>(start.s);
+  double from = s0 - (params_.los_max_days + 1) * 86400.0;
+  Rng arrivals(seed, stream_id("in-house-arrivals"), j);
+  std::unordered_set<uint64_t> persons;
+  for (uint64_t n = 0;; ++n) {
+    from = next_arrival(j, VisitKind::kInpatient, from, s0, arrivals);
+    if (from == kInf) break;
+    Rng rng(seed, stream_id("in-house"), (uint64_t{j} << 32) | n);
+    const double los = length_of_stay_days(rng);
+    VisitPlan p;
+    p.kind = VisitKind::kInpatient;
+    p.facility = j;
+    p.arrival = CivilTime{static_cast<int64_t>(from)};
+    // Discharged on the day the stay ends or the next: over before `start` whatever the hour.
+    const CivilDate last = p.arrival.plus_seconds(static_cast<int64_t>(los * 86400.0)).date();
+    if (start_of(CivilDate{last.days + 2}).s <= start.s) continue;
+    draw_person(p, rng);
+    plan_stay(p, los, fees, rng);
+    if (p.discharge.s <= start.s || !persons.insert(p.person).second) continue;
+    out.push_back(std::move(p));
+  }
+  return out;
 }
 
 // ---- Samplers ------------------------------------------------------------------------------

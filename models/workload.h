@@ -182,6 +182,14 @@ class WorkloadModel {
 
   // ---- Visits ----------------------------------------------------------------------------
   VisitPlan plan_visit(uint32_t j, VisitKind k, CivilTime arrival, const FeePlanner& fees, Rng& rng) const;
+  // The stays in progress at facility j at `start` (a warm ward: a run that begins on an empty
+  // ward sees no discharge for days). The admissions of the los_max_days + 1 days before `start`
+  // (the arrival process of next_arrival, stream "in-house-arrivals" of `seed`, index j), each
+  // with its length of stay and plan drawn from stream "in-house" (index j << 32 | admission
+  // number) as plan_visit draws a stay; kept when the discharge is after `start`, one stay per
+  // person. Ascending admission time. Expected count: ∫ rate(t) · P(stay > start − t) dt, about
+  // daily admissions × mean length of stay (Little's law).
+  std::vector<VisitPlan> in_house_at(uint32_t j, CivilTime start, const FeePlanner& fees, uint64_t seed) const;
 
   // ---- Samplers (seconds) ----------------------------------------------------------------
   CardRead card_read(Rng& rng) const;
@@ -197,6 +205,10 @@ class WorkloadModel {
 
  private:
   double rate_in_hour(size_t kind_idx, VisitKind k, int64_t hour_index) const;
+  // plan_visit's parts: the person (p.kind, p.facility and p.arrival set), and a stay of
+  // `los_days` (discharge, upload times, fee plans).
+  void draw_person(VisitPlan& p, Rng& rng) const;
+  void plan_stay(VisitPlan& p, double los_days, const FeePlanner& fees, Rng& rng) const;
 
   const Population& pop_;
   WorkloadParams params_;

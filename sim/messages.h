@@ -68,6 +68,7 @@ struct CoreRequest {
   uint64_t tag = 0;
   uint32_t facility = 0;    // population facility index of the caller
   int32_t host_vertex = -1; // topology vertex of the caller's host (for routes and faults)
+  bool warm_up = false;     // a warm ward's admission or catch-up upload (left out of the figures)
 };
 
 struct CoreReply {

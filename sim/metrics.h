@@ -95,6 +95,14 @@ struct VisitCounts {
   uint64_t open = 0;  // still open at the end (on_open_visit)
 };
 
+// The warm wards (WorkloadSpec::in_house_at_start): stays in progress at the start, and their
+// warm-up calls (admission, catch-up uploads), which are left out of every other figure.
+struct InHouseCounts {
+  uint64_t stays = 0;
+  uint64_t warm_up_calls = 0;
+  uint64_t failed = 0;  // warm-up calls refused or unanswered (the stay then ends, uncounted)
+};
+
 // One row of timeseries.csv: what happened in [start_s, start_s + bucket_s). Every bucket is
 // kept, warm-up ones too (flagged), so the plots show the run from its start.
 struct Bucket {
@@ -165,6 +173,12 @@ class Metrics {
   // Live mode: the pacer's whole lag histogram (µs) and the bridge's count of late hand-overs.
   void add_wall_lag(const models::Histogram& lag_us) { wall_lag_ += lag_us; }
   void add_late_sends(uint64_t n) { late_sends_ += n; }
+  // Warm wards: a stay in progress at the start; one of their warm-up calls completed.
+  void on_in_house_stay() { ++in_house_.stays; }
+  void on_warm_up_call(bool ok) {
+    ++in_house_.warm_up_calls;
+    if (!ok) ++in_house_.failed;
+  }
   // Appends to the journal (every entry, warm-up included: the checker needs all of them).
   void journal(JournalEntry e);
   // The simulated end of the run (default: the latest event time seen); sets the measured span
@@ -189,6 +203,7 @@ class Metrics {
   // Failed calls by reason (yb-reason, a transport name, or "grpc_<code>" when none).
   const std::map<std::string, uint64_t>& failed_by_reason() const { return failed_by_reason_; }
   uint64_t late_sends() const { return late_sends_; }
+  const InHouseCounts& in_house() const { return in_house_; }
   // Largest length seen per queue name over the measured span.
   const std::map<std::string, uint64_t>& queue_max() const { return queue_max_; }
   const models::Histogram& wall_lag() const { return wall_lag_; }  // µs (on_wall_lag × 1000)
@@ -219,6 +234,7 @@ class Metrics {
   std::map<std::string, uint64_t> failed_by_reason_;
   std::map<std::string, uint64_t> queue_max_;
   uint64_t late_sends_ = 0;
+  InHouseCounts in_house_;
   models::Histogram wall_lag_;
   std::map<int64_t, Bucket> buckets_;
 };

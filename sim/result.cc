@@ -42,6 +42,10 @@ json counts_json(const Metrics& m) {
               {"failed", t.failed},
               {"unknown", t.unknown},
               {"late_sends", m.late_sends()},
+              {"in_house_at_start",
+               {{"stays", m.in_house().stays},
+                {"warm_up_calls", m.in_house().warm_up_calls},
+                {"failed", m.in_house().failed}}},
               {"settlements", m.settlements()},
               {"failed_by_reason", reasons},
               {"by_txn", by_txn}};

@@ -14,6 +14,8 @@
 //     Stat = {p50, p95, p99, max, mean, count},
 //   counts {visits {ok, failed, open, total, by_facility_type {kind: {ok, failed, open}}},
 //           sent, acknowledged, failed, unknown, late_sends, settlements,
+//           in_house_at_start {stays, warm_up_calls, failed}   warm wards (WorkloadSpec), their
+//             warm-up calls left out of every other count,
 //           failed_by_reason {reason: n}, by_txn {"2207": {sent, acknowledged, failed, unknown}}},
 //   queues {max {queue name: length}},
 //   money {medfee_sumamt, fund_pay_sumamt, acct_pay, psn_cash_pay, settlements}

@@ -329,6 +329,7 @@ Status Run::run_simulation() {
   ctx.outpatient = s_.workload.outpatient;
   ctx.pharmacy = s_.workload.pharmacy;
   ctx.inpatient = s_.workload.inpatient;
+  ctx.in_house_at_start = s_.workload.inpatient && s_.workload.in_house_at_start;
   std::vector<SiteSpec> specs = site_specs(topo, platform, inboxes, s_.workload.max_facilities);
   YB_CHECK(specs.size() == sites, "site_specs and count_sites disagree");
   if (sites > 0 && s_.workload.max_visits > 0)

@@ -69,8 +69,15 @@ struct WorkloadSpec {
   // Only facilities whose index is below this count generate visits (0 = all); small scenarios
   // use it to bound a live run.
   uint32_t max_facilities = 0;
-  // Stop generating visits after this many (0 = unbounded): bounds CI runs.
+  // Stop generating visits after this many (0 = unbounded): bounds CI runs. Stays in progress
+  // at the start (below) are not generated visits and do not count.
   uint64_t max_visits = 0;
+  // Hospitals' wards hold the stays in progress at clock.start (models::WorkloadModel::
+  // in_house_at), each admitted and caught up on its past fee uploads just before its first call
+  // inside the run (calls left out of the figures), then uploading, discharged and settled as
+  // any stay: a run of a day sees the discharges an empty ward would not have for a week.
+  // Needs inpatient.
+  bool in_house_at_start = true;
 };
 
 struct CoreSpec {

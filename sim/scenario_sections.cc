@@ -97,7 +97,7 @@ void read_clock(Readers& in, const YAML::Node& n, ClockSpec& out) {
 
 void read_workload(Readers& in, const YAML::Node& n, WorkloadSpec& out) {
   if (!in.r.map(n, "workload", {"volume_factor", "outpatient", "pharmacy", "inpatient", "card_read_failure",
-                                "max_facilities", "max_visits"}))
+                                "max_facilities", "max_visits", "in_house_at_start"}))
     return;
   in.v.number(n, "volume_factor", out.volume_factor, Range{0, 10000, true, "in (0, 10000]"});
   in.r.boolean(n, "outpatient", out.outpatient);
@@ -108,6 +108,7 @@ void read_workload(Readers& in, const YAML::Node& n, WorkloadSpec& out) {
   in.v.count(n, "max_facilities", max_facilities, 0, std::numeric_limits<uint32_t>::max());
   out.max_facilities = static_cast<uint32_t>(max_facilities);
   in.v.count(n, "max_visits", out.max_visits, 0, kU64Max);
+  in.r.boolean(n, "in_house_at_start", out.in_house_at_start);
   if (in.r.ok() && !out.outpatient && !out.pharmacy && !out.inpatient)
     in.r.fail(n, "workload turns off every visit kind (outpatient, pharmacy, inpatient)");
 }

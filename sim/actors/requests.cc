@@ -195,7 +195,7 @@ std::unique_ptr<Message> build_request(Rpc rpc, VisitState& v, const Caller& c, 
       q->set_mdtrt_cert_no(v.person.certno);
       q->set_med_type("21");
       q->set_ipt_no("IPT" + msgid);
-      q->set_begntime(envelope_text(now));
+      q->set_begntime(envelope_text(v.in_house ? v.admitted : now));  // a warm ward's stay: its admission
       q->set_adm_dept_codg(c.dept_code);
       add_diagnosis(q->mutable_diseinfo(), "J18.9", "pneumonia");
       return q;

@@ -106,6 +106,24 @@ class Site {
     }
     for (uint32_t i = 0; i < facilities_.size(); ++i)
       for (int k = 0; k < models::kVisitKinds; ++k) schedule_arrival(i, static_cast<models::VisitKind>(k), 0);
+    if (ctx_->in_house_at_start)
+      for (uint32_t i = 0; i < facilities_.size(); ++i) warm_ward(i);
+  }
+
+  // The stays in progress at second 0 of facility `fac` (make_in_house_script: each warms up
+  // at its first call inside the run).
+  void warm_ward(uint32_t fac) {
+    const uint32_t j = facilities_[fac].index;
+    if (ctx_->workload->daily_volume(j, models::VisitKind::kInpatient) <= 0) return;
+    for (const models::VisitPlan& plan : ctx_->workload->in_house_at(j, ctx_->civil_start, *ctx_->fees, ctx_->seed)) {
+      VisitState& v = open_visit(fac, plan, 0);
+      v.in_house = true;
+      v.admitted = plan.arrival;
+      const auto elapsed = static_cast<double>(ctx_->civil_start.s - plan.arrival.s);
+      v.script = make_in_house_script(plan, elapsed, *ctx_->workload, &v.plans, &v.warm_steps);
+      ctx_->metrics->on_in_house_stay();
+      advance(v, 0);
+    }
   }
 
   bool generated(models::VisitKind k) const {
@@ -156,20 +174,27 @@ class Site {
   void new_visit(uint32_t fac, models::VisitKind kind, double now) {
     Facility& f = facilities_[fac];
     ++started_;
-    const uint64_t id = next_visit_id_++;
     models::Rng rng(ctx_->seed, models::stream_id("visit"), (uint64_t{f.index} << 32) | f.visits++);
+    const models::VisitPlan plan = ctx_->workload->plan_visit(f.index, kind, civil(now), *ctx_->fees, rng);
+    VisitState& v = open_visit(fac, plan, now);
+    v.plans = plan.fees;
+    v.script = make_script(plan, *ctx_->workload, rng);
+    advance(v, now);
+  }
+
+  // A new visit of `plan` at facility `fac` (its script and fee plans are the caller's to fill).
+  VisitState& open_visit(uint32_t fac, const models::VisitPlan& plan, double now) {
+    const Facility& f = facilities_[fac];
+    const uint64_t id = next_visit_id_++;
     VisitState& v = visits_[id];
     v.id = id;
     v.fac = fac;
-    v.kind = kind;
+    v.kind = plan.kind;
     v.arrived = now;
-    const models::VisitPlan plan = ctx_->workload->plan_visit(f.index, kind, civil(now), *ctx_->fees, rng);
     v.person = ctx_->population->person(plan.person);
     v.insutype = std::to_string(static_cast<int>(v.person.insutype));
-    v.plans = plan.fees;
     v.rxno = fmt::format("RX{}{:08}", f.caller.fixmedins_code.substr(6), id % 100000000);
-    v.script = make_script(plan, *ctx_->workload, rng);
-    advance(v, now);
+    return v;
   }
 
   // Runs the visit's steps from pc until one has to wait.
@@ -222,9 +247,13 @@ class Site {
 
   void finish(VisitState& v, double now) {
     release_window(v, now);
-    ctx_->metrics->on_visit(facility_of(v).level, !v.failed, now);
+    // A warm ward's stay that failed in its warm-up is counted there (InHouseCounts), not as a visit.
+    if (!(v.failed && warming_up(v))) ctx_->metrics->on_visit(facility_of(v).level, !v.failed, now);
     visits_.erase(v.id);
   }
+
+  // The visit is in a warm ward's warm-up (its admission or a catch-up upload).
+  static bool warming_up(const VisitState& v) { return v.in_house && v.pc < v.warm_steps; }
 
   // The counters' queue name per facility kind, built once (on_queue runs at every window).
   static const std::string& queue_name(models::Level l) {
@@ -265,6 +294,8 @@ class Site {
     }
     v.rpc = rpc;
     v.msgid = next_msgid(f, now);
+    v.plan_mark = v.next_plan;
+    v.sn_mark = v.line_sn;
     v.body = build_request(rpc, v, f.caller, v.msgid, civil(now));
     v.attempt = 0;
     v.intended = now;
@@ -285,6 +316,7 @@ class Site {
     req->intended = v.intended;
     req->attempt = v.attempt;
     req->tag = (v.id << 16) | v.call_seq;
+    req->warm_up = warming_up(v);
     v.outstanding = true;
     const double deadline = moves_money(v.rpc) ? ctx_->settle_deadline_s : ctx_->query_deadline_s;
     events_.push(now + deadline, kDeadline, v.id, (uint64_t{v.call_seq} << 8) | static_cast<uint64_t>(v.attempt));
@@ -314,7 +346,7 @@ class Site {
     req->reply_to = inbox_;
     req->facility = f.index;
     req->host_vertex = spec_.vertex;
-    ctx_->metrics->on_sent(txn_code(req->rpc), now, false);
+    if (!req->warm_up) ctx_->metrics->on_sent(txn_code(req->rpc), now, false);
     const uint64_t bytes = req->bytes;
     spec_.core_inbox->put_init(req.release(), bytes)->detach();
   }
@@ -355,11 +387,17 @@ class Site {
     const int txn = txn_code(v.rpc);
     // The latency: simulated network time plus the core's own time (in live mode its wall time,
     // not the wall wait stretched by the pace).
-    ctx_->metrics->on_call(txn, f.level, v.intended + (r->core_sim_s - r->core_s), now, r->core_s, r->status,
-                           r->reason);
+    if (warming_up(v)) {
+      ctx_->metrics->on_warm_up_call(r->ok());
+    } else {
+      ctx_->metrics->on_call(txn, f.level, v.intended + (r->core_sim_s - r->core_s), now, r->core_s, r->status,
+                             r->reason);
+    }
     if (!r->ok()) {
-      if (r->reason == reason::kSignin) {  // the sign-in expired: sign in again, then a fresh call
+      if (r->reason == reason::kSignin) {  // the sign-in expired: sign in again, then the call again
         f.caller.sign_no.clear();
+        v.next_plan = v.plan_mark;  // with the same fee lines
+        v.line_sn = v.sn_mark;
         return start_call(v, v.rpc, now);
       }
       // UNAVAILABLE / DEADLINE_EXCEEDED without a business reason (a lost reply, a batch not
@@ -453,8 +491,12 @@ class Site {
     if (!v.outstanding || v.call_seq != call_seq || v.attempt != attempt) return;  // answered already
     if (retry(v, now)) return;
     v.outstanding = false;
-    ctx_->metrics->on_call(txn_code(v.rpc), facility_of(v).level, v.intended, now, 0, kDeadlineExceeded,
-                           "DEADLINE_EXCEEDED");
+    if (warming_up(v)) {
+      ctx_->metrics->on_warm_up_call(false);
+    } else {
+      ctx_->metrics->on_call(txn_code(v.rpc), facility_of(v).level, v.intended, now, 0, kDeadlineExceeded,
+                             "DEADLINE_EXCEEDED");
+    }
     unknown_outcome(v, now);
   }
 

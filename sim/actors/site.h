@@ -55,6 +55,7 @@ struct SiteContext {
   bool outpatient = true;
   bool pharmacy = true;
   bool inpatient = true;
+  bool in_house_at_start = false;  // the wards' stays in progress at second 0 (WorkloadSpec)
 };
 
 struct SiteSpec {

@@ -70,6 +70,16 @@ struct VisitState {
 
   bool failed = false;
   bool reversing = false;   // the visit ends with a 2601 of an unknown outcome
+
+  // A stay in progress at the start (make_in_house_script): admitted at `admitted`; its first
+  // `warm_steps` steps are the warm-up, whose calls are left out of the figures.
+  bool in_house = false;
+  CivilTime admitted;
+  size_t warm_steps = 0;
+  // next_plan and line_sn before the call in flight was built (a call built again after a
+  // sign-in takes the same fee plan).
+  size_t plan_mark = 0;
+  int sn_mark = 0;
 };
 
 }  // namespace yibao::sim

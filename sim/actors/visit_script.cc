@@ -10,6 +10,23 @@ Step delay(double s) { return Step{StepKind::kDelay, Rpc::kSignIn, s}; }
 Step queue() { return Step{StepKind::kQueue, Rpc::kSignIn, 0}; }
 Step release() { return Step{StepKind::kRelease, Rpc::kSignIn, 0}; }
 
+// The stay after its admission: the fee uploads from plan.upload_at_s[first] at their drawn
+// times, then discharge and settlement at the cashier at the end of the stay. `at` is the
+// stay's age (seconds since admission) where the script stands.
+void append_stay(const models::VisitPlan& plan, size_t first, double at, const models::WorkloadModel& w,
+                 std::vector<Step>& s) {
+  const auto& t = w.params().times;
+  for (size_t u = first; u < plan.upload_at_s.size(); ++u) {
+    const double upload = plan.upload_at_s[u];
+    s.push_back(delay(std::max(0.0, upload - at)));
+    s.push_back(call(Rpc::kUploadInpatientFees));
+    at = std::max(at, upload);
+  }
+  s.push_back(delay(std::max(0.0, plan.length_of_stay_s - at)));
+  s.insert(s.end(), {queue(), call(Rpc::kDischarge), call(Rpc::kInpatientPreSettle), delay(t.settlement_confirm_s),
+                     call(Rpc::kInpatientSettle), release()});
+}
+
 }  // namespace
 
 std::vector<Step> make_script(const models::VisitPlan& plan, const models::WorkloadModel& w, models::Rng& rng) {
@@ -32,20 +49,39 @@ std::vector<Step> make_script(const models::VisitPlan& plan, const models::Workl
     case models::VisitKind::kInpatient: {
       s = {queue(), delay(w.card_read_s(rng)), call(Rpc::kGetPerson), delay(t.registration_s), call(Rpc::kAdmit),
            release()};
-      // The stay's fee uploads at their drawn times, then discharge and settlement at the
-      // cashier at the end of the stay.
-      double at = 0;
-      for (double upload : plan.upload_at_s) {
-        s.push_back(delay(std::max(0.0, upload - at)));
-        s.push_back(call(Rpc::kUploadInpatientFees));
-        at = std::max(at, upload);
-      }
-      s.push_back(delay(std::max(0.0, plan.length_of_stay_s - at)));
-      s.insert(s.end(), {queue(), call(Rpc::kDischarge), call(Rpc::kInpatientPreSettle),
-                         delay(t.settlement_confirm_s), call(Rpc::kInpatientSettle), release()});
+      append_stay(plan, 0, 0, w, s);
       break;
     }
   }
+  return s;
+}
+
+std::vector<Step> make_in_house_script(const models::VisitPlan& plan, double elapsed_s,
+                                       const models::WorkloadModel& w, std::vector<models::FeePlanModel>* plans,
+                                       size_t* warm_steps) {
+  plans->clear();
+  size_t past = 0;  // fee plans due before second 0
+  while (past < plan.upload_at_s.size() && plan.upload_at_s[past] < elapsed_s) ++past;
+  // The stay's age at its first call inside the run.
+  const double first = past < plan.upload_at_s.size() ? plan.upload_at_s[past] : plan.length_of_stay_s;
+  std::vector<Step> s{delay(std::max(0.0, first - elapsed_s)), call(Rpc::kAdmit)};
+  size_t lines = 0;
+  for (size_t u = 0; u < past; ++u) {
+    const models::FeePlanModel& p = plan.fees[u];
+    if (plans->empty() || lines + p.lines.size() > kMaxCatchUpLines) {
+      plans->emplace_back();
+      s.push_back(call(Rpc::kUploadInpatientFees));
+      lines = 0;
+    }
+    models::FeePlanModel& group = plans->back();
+    group.lines.insert(group.lines.end(), p.lines.begin(), p.lines.end());
+    group.total = Fen(group.total.v + p.total.v);
+    group.prescription = group.prescription || p.prescription;
+    lines += p.lines.size();
+  }
+  *warm_steps = s.size();
+  plans->insert(plans->end(), plan.fees.begin() + static_cast<std::ptrdiff_t>(past), plan.fees.end());
+  append_stay(plan, past, std::max(first, elapsed_s), w, s);
   return s;
 }
 

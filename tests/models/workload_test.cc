@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <set>
 #include <vector>
 
 #include "tests/models/population_fixture.h"
@@ -287,6 +288,62 @@ TEST(Workload, PlanVisitDrawsSettlingPersonsAndStays) {
   EXPECT_EQ(x.upload_at_s, y.upload_at_s);
   ASSERT_EQ(x.fees.size(), y.fees.size());
   for (size_t u = 0; u < x.fees.size(); ++u) EXPECT_EQ(x.fees[u].total, y.fees[u].total);
+}
+
+// The warm wards at a start (in_house_at): stays admitted before it and discharged after it, one
+// per person, deterministic by seed, as many as Little's law says (admissions per day × mean
+// length of stay) within 25 %.
+TEST(Workload, InHouseAtStartFollowsLittlesLaw) {
+  const Population& pop = shared("county");
+  const WorkloadModel w(pop);
+  const CivilTime start = make_time(2024, 3, 4, 8);
+  const double history_s = (w.params().los_max_days + 1) * 86400.0;
+  double admissions_per_s = 0;
+  size_t stays = 0;
+  for (uint32_t j = 0; j < pop.facility_count(); ++j) {
+    const auto s0 = static_cast<double>(start.s);
+    admissions_per_s += w.expected_arrivals(j, VisitKind::kInpatient, s0 - history_s, s0) / history_s;
+    const std::vector<VisitPlan> in = w.in_house_at(j, start, planner(), 7);
+    if (w.daily_volume(j, VisitKind::kInpatient) <= 0) {
+      EXPECT_TRUE(in.empty()) << j;
+      continue;
+    }
+    std::set<uint64_t> persons;
+    for (size_t i = 0; i < in.size(); ++i) {
+      const VisitPlan& p = in[i];
+      EXPECT_EQ(p.kind, VisitKind::kInpatient);
+      EXPECT_EQ(p.facility, j);
+      EXPECT_LT(p.arrival, start);
+      EXPECT_GT(p.discharge, start);
+      EXPECT_GE(p.arrival.s, start.s - static_cast<int64_t>(history_s));
+      EXPECT_EQ(p.upload_at_s.size(), p.fees.size());
+      if (i > 0) EXPECT_LE(in[i - 1].arrival, p.arrival);
+      EXPECT_TRUE(persons.insert(p.person).second) << "person " << p.person << " twice at " << j;
+    }
+    stays += in.size();
+  }
+  Rng rng(5, stream_id("test.los"));
+  double mean_los_s = 0;
+  constexpr int kN = 20000;
+  for (int i = 0; i < kN; ++i) mean_los_s += w.length_of_stay_days(rng) * 86400.0 / kN;
+  const double little = admissions_per_s * mean_los_s;
+  EXPECT_GT(little, 300);
+  EXPECT_NEAR(static_cast<double>(stays), little, 0.25 * little);
+
+  // Deterministic by seed; another seed, other stays.
+  const uint32_t hospital = pop.counties()[0].facility_begin;
+  ASSERT_GT(w.daily_volume(hospital, VisitKind::kInpatient), 0);
+  const std::vector<VisitPlan> a = w.in_house_at(hospital, start, planner(), 7);
+  const std::vector<VisitPlan> b = w.in_house_at(hospital, start, planner(), 7);
+  const std::vector<VisitPlan> c = w.in_house_at(hospital, start, planner(), 8);
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].person, b[i].person);
+    EXPECT_EQ(a[i].discharge, b[i].discharge);
+  }
+  ASSERT_FALSE(a.empty());
+  ASSERT_FALSE(c.empty());
+  EXPECT_NE(a.front().arrival, c.front().arrival);
 }
 
 double median(std::vector<double> v) {
