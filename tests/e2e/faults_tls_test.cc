@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "tests/e2e/operations_fixture.h"
+#include "tests/testing/certs.h"
 
 namespace yibao::testing {
 namespace {
@@ -121,19 +122,8 @@ std::string core_bin() { return CoreProcess::binary("grpc/core/yibao-core"); }
 
 // A throw-away CA, a server certificate for localhost / 127.0.0.1 and a client certificate.
 void make_certs(const TempDir& dir) {
-  const std::string d = dir.file("");
-  const std::string script =
-      "set -e; cd '" + d + "'; "
-      "K='-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes'; "
-      "openssl req -x509 $K -keyout ca.key -out ca.pem -days 2 -subj /CN=yb-test-ca; "
-      "openssl req $K -keyout server.key -out server.csr -subj /CN=localhost; "
-      "printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\n' > server.ext; "
-      "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 "
-      "-extfile server.ext; "
-      "openssl req $K -keyout client.key -out client.csr -subj /CN=yb-test-client; "
-      "openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem -days 2";
-  std::string out;
-  ASSERT_EQ(run_program({"/bin/sh", "-c", script}, &out, std::chrono::seconds(60)), 0) << out;
+  std::string error;
+  ASSERT_TRUE(make_test_certs(dir, &error)) << error;
 }
 
 // Admin.GetClock through a pool with these TLS options: the status of the call.
