@@ -3,7 +3,9 @@
 // one at the start is refused), what a suspended facility still answers, lift, a termination
 // cascading to a chain, a person's suspension and the 1101 flag, the pre-settle look-ahead
 // warning, settle-and-hold under investigation with release and withholding by decision, the
-// first-version refusals, and suspensions and held amounts surviving a restart. Both ledger
+// first-version refusals, and suspensions and held amounts surviving a restart; a department
+// suspension at the inpatient calls, a pharmacy's suspension turning into a termination after
+// 180 days, and a reversed held settlement held again when settled again. Both ledger
 // backends; restarts on SQLite only (whose teardown also runs the D7 audit).
 #include <gtest/gtest.h>
 
@@ -95,6 +97,59 @@ class SuspensionsTest : public AdminClockTest {
       EXPECT_TRUE(out.back()->sign_in());
     }
     return out;
+  }
+  // A stay of `p` at s admitted to `dept` now, with one day of fees (80 yuan).
+  static std::string admit_with_fees(Session& s, const models::Person& p, const std::string& dept, client::CallResult* out) {
+    v1::AdmitRequest adm;
+    *adm.mutable_header() = s.header("2401");
+    adm.set_psn_no(p.psn_no);
+    adm.set_med_type("21");
+    adm.set_ipt_no("IPT-" + adm.header().msgid());
+    adm.set_begntime(s.header("x").inf_time());
+    adm.set_adm_dept_codg(dept);
+    v1::AdmitReply stay;
+    *out = s.call(&S::Admit, adm, &stay);
+    if (!out->ok()) return "";
+    v1::UploadInpatientFeesRequest up;
+    *up.mutable_header() = s.header("2301");
+    up.set_mdtrt_id(stay.mdtrt_id());
+    *up.add_feedetail() = line("BED", "001103000010000", 50, 1);
+    *up.add_feedetail() = line("NUR", "001104000020000", 30, 1);
+    v1::UploadInpatientFeesReply fees;
+    *out = s.call(&S::UploadInpatientFees, up, &fees);
+    return stay.mdtrt_id();
+  }
+
+  // 2402 from `dept` (a discharge moves no money: never refused by a suspension), then 2303 and
+  // 2304 with the core's split; the result of the first refused or the last call.
+  static client::CallResult discharge_and_settle(Session& s, const std::string& mdtrt_id, const std::string& dept) {
+    v1::DischargeRequest dis;
+    *dis.mutable_header() = s.header("2402");
+    dis.set_mdtrt_id(mdtrt_id);
+    dis.set_endtime(s.header("x").inf_time());
+    dis.set_dscg_dept_codg(dept);
+    auto* d = dis.add_diseinfo();
+    d->set_diag_code("K80.1");
+    d->set_maindiag_flag(1);
+    v1::DischargeReply dr;
+    client::CallResult r = s.call(&S::Discharge, dis, &dr);
+    EXPECT_TRUE(r.ok()) << "2402 from " << dept << ": " << r.status.error_message();
+    v1::InpatientPreSettleRequest pre;
+    *pre.mutable_header() = s.header("2303");
+    pre.set_mdtrt_id(mdtrt_id);
+    pre.set_medfee_sumamt(8000);
+    v1::InpatientPreSettleReply priced;
+    r = s.call(&S::InpatientPreSettle, pre, &priced);
+    if (!r.ok()) return r;
+    v1::InpatientSettleRequest st;
+    *st.mutable_header() = s.header("2304");
+    st.set_mdtrt_id(mdtrt_id);
+    st.set_medfee_sumamt(8000);
+    st.set_fund_pay_sumamt(priced.setlinfo().fund_pay_sumamt());
+    st.set_acct_pay(priced.setlinfo().acct_pay());
+    st.set_psn_cash_pay(priced.setlinfo().psn_cash_pay());
+    v1::InpatientSettleReply settled;
+    return s.call(&S::InpatientSettle, st, &settled);
   }
 };
 
@@ -374,6 +429,116 @@ TEST_P(SuspensionsTest, UnderInvestigationSettlesAndHoldsUntilDecisionsReleaseOr
     EXPECT_EQ(held(s->code()).decisions_size(), 2);
     EXPECT_EQ(held(s->code()).facilities(0).withheld(), owed_e);
   }
+}
+
+// §11.11 for stays: a suspended department refuses new admissions into it from its start, and
+// the settlement of a stay discharged from it (2303, 2304: the department is the discharge
+// department, else the admission one); a stay admitted there before the start and transferred
+// out settles; other departments go on.
+TEST_P(SuspensionsTest, DepartmentSuspensionRefusesItsAdmissionsAndTheStaysDischargedFromIt) {
+  ASSERT_TRUE(set_clock(at(5, 8, 9)).ok());
+  auto chain = chain_hospitals();
+  ASSERT_EQ(chain.size(), 2u);
+  Session& s = *chain[0];
+  const models::Person p = person(models::Insutype::kEmployee);
+  const models::Person q = person(models::Insutype::kEmployee, 1);
+  const models::Person r3 = person(models::Insutype::kEmployee, 2);
+  client::CallResult r;
+  const std::string stay_p = admit_with_fees(s, p, "D01", &r);
+  ASSERT_TRUE(r.ok()) << r.status.error_message();
+  const std::string stay_q = admit_with_fees(s, q, "D01", &r);
+  ASSERT_TRUE(r.ok()) << r.status.error_message();
+  v1::SuspendRequest req;
+  req.set_scope("department");
+  req.set_mode("refuse");
+  req.set_fixmedins_code(s.code());
+  req.set_dept_code("D01");
+  req.set_start(at(5, 8, 10));
+  ASSERT_TRUE(suspend(req).ok());
+
+  ASSERT_TRUE(set_clock(at(5, 8, 10)).ok());
+  admit_with_fees(s, r3, "D01", &r);
+  expect_refused(r, "E_DEPT_SUSPENDED", "2401 into D01");
+  admit_with_fees(s, r3, "D02", &r);
+  EXPECT_TRUE(r.ok()) << "2401 into D02: " << r.status.error_message();
+  expect_refused(discharge_and_settle(s, stay_p, "D01"), "E_DEPT_SUSPENDED", "2303 of a stay discharged from D01");
+  r = discharge_and_settle(s, stay_q, "D02");
+  EXPECT_TRUE(r.ok()) << "a stay transferred to D02: " << r.reason << " " << r.status.error_message();
+}
+
+// §11.10: a pharmacy's open-ended suspension is a termination from its start + 180 days (a
+// hospital's stays a suspension); the warning and the refusal codes say which.
+TEST_P(SuspensionsTest, PharmacySuspensionTerminatesAfter180Days) {
+  ASSERT_TRUE(set_clock(at(5, 8, 9)).ok());
+  auto pharmacy = session_at(Level::kPharmacy);
+  auto hospital = session_at(Level::kLevel2);
+  ASSERT_TRUE(pharmacy && hospital);
+  const models::Person p = person(models::Insutype::kEmployee);
+  ASSERT_TRUE(suspend("facility", "refuse", pharmacy->code(), at(5, 8, 10)).ok());
+  ASSERT_TRUE(suspend("facility", "refuse", hospital->code(), at(5, 8, 10)).ok());
+  auto sale = [&]() {
+    v1::PharmacyPreSettleRequest pre;
+    *pre.mutable_header() = pharmacy->header("2101");
+    pre.set_psn_no(p.psn_no);
+    pre.set_med_type("41");
+    *pre.add_feedetail() = line("1", "XN02BEA015A001010100006", 12, 1);  // OTC paracetamol
+    pre.set_medfee_sumamt(1200);
+    v1::PharmacyPreSettleReply priced;
+    return pharmacy->call(&S::PharmacyPreSettle, pre, &priced);
+  };
+  v1::RegisterReply reg;
+  ASSERT_TRUE(set_clock(at(5, 8, 9, 59, 59)).ok());
+  EXPECT_TRUE(sale().ok());
+  ASSERT_TRUE(set_clock(at(5, 8, 10)).ok());
+  expect_refused(sale(), "E_FAC_SUSPENDED", "2101 at the start");
+  // 2024-05-08 10:00 + 180 days = 2024-11-04 10:00 (the fixture's year may differ: one second
+  // before and at the 180th day's second, computed the same way).
+  ASSERT_TRUE(set_clock(at(11, 4, 9, 59, 59)).ok());
+  ASSERT_TRUE(pharmacy->sign_in());
+  ASSERT_TRUE(hospital->sign_in());
+  expect_refused(sale(), "E_FAC_SUSPENDED", "2101 one second before 180 days");
+  ASSERT_TRUE(set_clock(at(11, 4, 10)).ok());
+  expect_refused(sale(), "E_FAC_TERMINATED", "2101 after 180 days");
+  expect_refused(hospital->call(&S::Register, register_req(*hospital, p.psn_no), &reg), "E_FAC_SUSPENDED",
+                 "a hospital's suspension after 180 days");
+}
+
+// §11.12 with 2601: a held settlement reversed is no longer owed, and the visit settled again
+// under investigation is held again — once.
+TEST_P(SuspensionsTest, AReversedHeldSettlementIsReleasedAndHeldAgainWhenSettledAgain) {
+  ASSERT_TRUE(set_clock(at(5, 8, 9)).ok());
+  auto s = session_at(Level::kLevel2);
+  const models::Person p = person(models::Insutype::kResident);
+  v1::SettleRequest a = ready_to_settle(*s, p, "a");
+  ASSERT_TRUE(suspend("facility", "hold", s->code(), at(5, 8, 10)).ok());
+  ASSERT_TRUE(set_clock(at(5, 8, 10)).ok());
+  v1::SettleReply ra;
+  client::CallResult r = s->call(&S::Settle, a, &ra);
+  ASSERT_TRUE(r.ok()) << r.status.error_message();
+  const int64_t owed = ra.setlinfo().fund_pay_sumamt() + ra.setlinfo().acct_pay() + ra.setlinfo().acct_mulaid_pay();
+  ASSERT_GT(owed, 0);
+  ASSERT_EQ(held(s->code()).facilities_size(), 1);
+  EXPECT_EQ(held(s->code()).facilities(0).held(), owed);
+
+  v1::ReverseRequest rv;
+  *rv.mutable_header() = s->header("2601");
+  rv.set_psn_no(p.psn_no);
+  rv.set_omsgid(a.header().msgid());
+  rv.set_oinfno("2207");
+  v1::ReverseReply undone;
+  r = s->call(&S::Reverse, rv, &undone);
+  ASSERT_TRUE(r.ok()) << r.status.error_message();
+  EXPECT_EQ(undone.outcome(), "APPLIED_UNDONE");
+  v1::ListHeldAmountsReply h = held(s->code());
+  ASSERT_EQ(h.facilities_size(), 1);
+  EXPECT_EQ(h.facilities(0).held(), 0);
+  EXPECT_EQ(h.facilities(0).held_settlements(), 0);
+
+  r = s->call(&S::Settle, resend(*s, a), &ra);
+  ASSERT_TRUE(r.ok()) << r.status.error_message();
+  h = held(s->code());
+  EXPECT_EQ(h.facilities(0).held(), owed);
+  EXPECT_EQ(h.facilities(0).held_settlements(), 1);
 }
 
 TEST_P(SuspensionsTest, WhatIsNotInTheFirstVersionIsRefusedClearly) {
