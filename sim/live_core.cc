@@ -141,6 +141,20 @@ Status LiveCore::run_paced(simgrid::s4u::Engine& engine, double end_s, const Sce
                                 "ledger that saw a later time needs a later start): {}",
                                 format_iso(s.clock.start), st.message()));
   }
+  // The scenario's switchover windows, opened once the core's clock is at the start.
+  for (const SwitchoverSpec& w : s.switchover) {
+    v1::OpenWindowRequest req;
+    req.set_scope(w.scope);
+    req.set_start(format_iso(w.from));
+    req.set_end(format_iso(w.to));
+    req.set_note(fmt::format("{} line {}", s.file, w.line));
+    v1::WindowReply rep;
+    const client::CallResult r = pool_->call_sync(&client::AdminAsync::OpenWindow, req, &rep);
+    if (!r.ok())
+      return Status(Code::kFailedPrecondition, r.reason,
+                    fmt::format("{}:{}: the core refused the switchover window: {}", s.file, w.line,
+                                r.status.error_message()));
+  }
   YB_ASSIGN_OR_RETURN(PaceResult pr, sim::run_paced(engine, end_s, plan, *bridge_));
   // Replies still on the simulated network reach their sites; the sites then end by themselves.
   engine.run();
@@ -149,6 +163,16 @@ Status LiveCore::run_paced(simgrid::s4u::Engine& engine, double end_s, const Sce
     (void)bridge_->set_core_clock(sim_end);
     first_day_ = format_date(s.clock.start.date());
     last_day_ = format_date(s.clock.start.plus_seconds(static_cast<int64_t>(std::floor(sim_end))).date());
+  }
+  if (!s.switchover.empty()) {  // as the core lists them, not echoed from the scenario
+    v1::ListWindowsReply listed;
+    const client::CallResult r = pool_->call_sync(&client::AdminAsync::ListWindows, v1::ListWindowsRequest(), &listed);
+    windows_ = nlohmann::json::array();
+    if (r.ok()) {
+      for (const auto& w : listed.windows())
+        windows_.push_back({{"window_id", w.window_id()}, {"scope", w.scope()}, {"start", w.start()},
+                            {"end", w.end()}, {"state", w.state()}, {"note", w.note()}});
+    }
   }
   metrics.add_wall_lag(pr.wall_lag);
   metrics.add_late_sends(pr.late_sends);

@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "grpc/client/client_pool.h"
 #include "models/population.h"
 #include "models/status.h"
@@ -63,6 +65,9 @@ class LiveCore {
   // seconds, then to its end; lag and spans into `metrics` and `info`. UNAVAILABLE if calls never
   // completed or the core's admin clock could not be set (a time before the core's: FAILED_PRECONDITION).
   Status run_paced(simgrid::s4u::Engine& engine, double end_s, const Scenario& s, Metrics& metrics, RunInfo* info);
+  // The switchover windows as the core listed them after the run (scenario `switchover`; an
+  // empty array when the listing failed; null without windows).
+  const nlohmann::json& windows() const { return windows_; }
   // D1, D2, D3, D5, D7 against the ledger.
   // `care_year`: the civil year of the simulated visits (their accumulators' year).
   Result<std::vector<InvariantResult>> check(const std::vector<JournalEntry>& journal,
@@ -78,6 +83,7 @@ class LiveCore {
   std::string address_;
   int32_t year_ = 0;
   bool fresh_ = false;
+  nlohmann::json windows_;
   bool admin_clock_ = false;
   // Admin clock: the civil days the run covered ("yyyy-MM-dd"), the checker's period.
   std::string first_day_, last_day_;

@@ -11,6 +11,7 @@
 // main thread.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -103,6 +104,21 @@ struct InHouseCounts {
   uint64_t failed = 0;  // warm-up calls refused or unanswered (the stay then ends, uncounted)
 };
 
+// A card_settlement window's effect (scenario `switchover`, `backfill`; DOMAIN.md §7.3): visits
+// that went offline (the patient paid in full), their back-fill after the window, and the calls
+// that waited for a window's end. Whole run (warm-up included: an outage is one event).
+struct OutageCounts {
+  uint64_t offline = 0;          // outpatient visits and sales that went offline
+  int64_t offline_fen = 0;       // what their patients paid in full
+  uint64_t abandoned = 0;        // never back-filled in real time (manual reimbursement)
+  uint64_t backfilled = 0;       // back-filled and settled (backfill_flag = 1)
+  uint64_t backfill_failed = 0;  // back-fills refused or left unknown
+  int64_t owed_back_fen = 0;     // fund + account + mutual aid of the back-fills: owed to the patients
+  uint64_t held_calls = 0;       // calls that waited for a window's end (stays, back-fills, 2601)
+  double last_backfill_s = -1;   // simulated time of the last back-fill settled
+  std::vector<double> wait_s;    // per back-fill: care time → settled, seconds
+};
+
 // One row of timeseries.csv: what happened in [start_s, start_s + bucket_s). Every bucket is
 // kept, warm-up ones too (flagged), so the plots show the run from its start.
 struct Bucket {
@@ -179,6 +195,24 @@ class Metrics {
     ++in_house_.warm_up_calls;
     if (!ok) ++in_house_.failed;
   }
+  // Switchover: a visit went offline paying `paid_fen`; one was abandoned; a back-fill ended
+  // (settled: `owed_fen` owed back, `wait_s` since the care time); a call waited for a window.
+  void on_offline(int64_t paid_fen) {
+    ++outage_.offline;
+    outage_.offline_fen += paid_fen;
+  }
+  void on_abandoned() { ++outage_.abandoned; }
+  void on_backfill(bool settled, int64_t owed_fen, double wait_s, double now) {
+    if (!settled) {
+      ++outage_.backfill_failed;
+      return;
+    }
+    ++outage_.backfilled;
+    outage_.owed_back_fen += owed_fen;
+    outage_.wait_s.push_back(wait_s);
+    outage_.last_backfill_s = std::max(outage_.last_backfill_s, now);
+  }
+  void on_held_for_window() { ++outage_.held_calls; }
   // Appends to the journal (every entry, warm-up included: the checker needs all of them).
   void journal(JournalEntry e);
   // The simulated end of the run (default: the latest event time seen); sets the measured span
@@ -204,6 +238,7 @@ class Metrics {
   const std::map<std::string, uint64_t>& failed_by_reason() const { return failed_by_reason_; }
   uint64_t late_sends() const { return late_sends_; }
   const InHouseCounts& in_house() const { return in_house_; }
+  const OutageCounts& outage() const { return outage_; }
   // Largest length seen per queue name over the measured span.
   const std::map<std::string, uint64_t>& queue_max() const { return queue_max_; }
   const models::Histogram& wall_lag() const { return wall_lag_; }  // µs (on_wall_lag × 1000)
@@ -235,6 +270,7 @@ class Metrics {
   std::map<std::string, uint64_t> queue_max_;
   uint64_t late_sends_ = 0;
   InHouseCounts in_house_;
+  OutageCounts outage_;
   models::Histogram wall_lag_;
   std::map<int64_t, Bucket> buckets_;
 };

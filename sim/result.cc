@@ -1,5 +1,6 @@
 #include "sim/result.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -195,6 +196,42 @@ SloResult evaluate_slo(const json& result, const Slo& slo) {
   return r;
 }
 
+// The switchover figures (scenario `switchover`, sim/metrics.h OutageCounts).
+json outage_json(const Scenario& s, const Metrics& m, const RunInfo& run) {
+  const OutageCounts& o = m.outage();
+  const int64_t pending = static_cast<int64_t>(o.offline) - static_cast<int64_t>(o.abandoned + o.backfilled + o.backfill_failed);
+  double window_end_s = 0;
+  for (const SwitchoverSpec& w : s.switchover)
+    if (w.scope == "card_settlement") window_end_s = std::max(window_end_s, static_cast<double>(w.to.s - s.clock.start.s));
+  json drain = nullptr;
+  if (pending == 0 && o.backfilled > 0) drain = round3(std::max(0.0, o.last_backfill_s - window_end_s) / 3600);
+  std::vector<double> waits = o.wait_s;
+  std::sort(waits.begin(), waits.end());
+  auto q = [&](double p) {
+    if (waits.empty()) return json(nullptr);
+    const size_t i = std::min(waits.size() - 1, static_cast<size_t>(p * static_cast<double>(waits.size())));
+    return json(round3(waits[i] / 3600));
+  };
+  return json{{"windows", run.windows.is_null() ? json::array() : run.windows},
+              {"backlog",
+               {{"offline_visits", o.offline},
+                {"offline_fen", o.offline_fen},
+                {"abandoned", o.abandoned},
+                {"backfilled", o.backfilled},
+                {"backfill_failed", o.backfill_failed},
+                {"pending", pending},
+                {"drain_time_h", drain}}},
+              {"self_pay",
+               {{"patients", o.offline},
+                {"paid_fen", o.offline_fen},
+                {"owed_back_fen", o.owed_back_fen},
+                {"wait_h", json{{"p50", q(0.5)},
+                                {"p95", q(0.95)},
+                                {"max", waits.empty() ? json(nullptr) : json(round3(waits.back() / 3600))},
+                                {"count", waits.size()}}}}},
+              {"held_calls", o.held_calls}};
+}
+
 json make_result(const Scenario& s, const Metrics& m, const RunInfo& run) {
   json r;
   r["schema_version"] = 1;
@@ -232,6 +269,7 @@ json make_result(const Scenario& s, const Metrics& m, const RunInfo& run) {
                     {"psn_cash_pay", money.psn_cash_pay},
                     {"settlements", money.settlements}};
   r["spans"] = spans_json(s, run);
+  if (!s.switchover.empty()) r["outage"] = outage_json(s, m, run);
 
   r["wall_s"] = round3(run.wall_s);
   r["wall_started"] = run.wall_started;

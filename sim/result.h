@@ -20,6 +20,11 @@
 //   queues {max {queue name: length}},
 //   money {medfee_sumamt, fund_pay_sumamt, acct_pay, psn_cash_pay, settlements}
 //           acknowledged settlements net of acknowledged cancels and reversals, whole run,
+//   outage (with `switchover`) {windows [{window_id, scope, start, end, state, note}] as the core
+//           lists them, backlog {offline_visits, offline_fen, abandoned, backfilled,
+//           backfill_failed, pending, drain_time_h (from the last card_settlement window's end to
+//           the last back-fill settled; null while any is pending)}, self_pay {patients, paid_fen,
+//           owed_back_fen, wait_h {p50, p95, max, count}}, held_calls},
 //   spans [{from, to, pace, speed, wall_s, wall_lag_ms {p50, p99, max, count} (paced spans)}]
 //           live pacing spans (civil ISO times; the last `to` is where the simulation ended,
 //           after the drain; speed 0 for max); [] modelled,
@@ -90,6 +95,8 @@ struct RunInfo {
   // A wall_lag_ms.p99 above this fails the verdict (an SLO "wall_lag" is added); set, it
   // replaces the spans' own lag_tolerance_ms.
   std::optional<double> lag_tolerance_ms;
+  // Switchover: the windows as the core listed them after the run (LiveCore::windows()).
+  nlohmann::json windows;
 };
 
 struct SloResult {

@@ -330,6 +330,12 @@ Status Run::run_simulation() {
   ctx.pharmacy = s_.workload.pharmacy;
   ctx.inpatient = s_.workload.inpatient;
   ctx.in_house_at_start = s_.workload.inpatient && s_.workload.in_house_at_start;
+  for (const SwitchoverSpec& w : s_.switchover)
+    if (w.scope == "card_settlement")
+      ctx.card_windows.push_back(CardWindow{static_cast<double>(w.from.s - s_.clock.start.s),
+                                            static_cast<double>(w.to.s - s_.clock.start.s), w.announced});
+  ctx.backfill_rate_per_hour = s_.backfill.rate_per_hour;
+  ctx.backfill_abandoned = s_.backfill.abandoned;
   std::vector<SiteSpec> specs = site_specs(topo, platform, inboxes, s_.workload.max_facilities);
   YB_CHECK(specs.size() == sites, "site_specs and count_sites disagree");
   if (sites > 0 && s_.workload.max_visits > 0)
@@ -379,6 +385,7 @@ int Run::finish() {
       return 1;
     }
     info_.invariants = std::move(*inv);
+    info_.windows = live_->windows();
   } else {
     info_.invariants = check_modelled(metrics_->journal_entries());
   }

@@ -22,7 +22,7 @@ using scenario_detail::Readers;
 namespace {
 
 // Keys of later issues: refused by name rather than as unknown keys.
-constexpr std::string_view kNotBuilt[] = {"faults", "switchover", "backfill", "sweep"};
+constexpr std::string_view kNotBuilt[] = {"faults", "sweep"};
 
 // The repository root the binary was built from (models/data/presets.yaml is under it).
 fs::path repository_root() { return fs::path(models::default_presets_path()).parent_path().parent_path().parent_path(); }
@@ -74,7 +74,7 @@ void read_top(Readers& in, const YAML::Node& root, Scenario& s) {
     if (key == "policy") return r.fail(kv.first, "policy is a key of core: write core.policy");
   }
   if (!r.map(root, "the scenario", {"name", "question", "scale", "clock", "mode", "seed", "workload", "core", "pace",
-                                    "slo", "outputs", "mmc"}))
+                                    "switchover", "backfill", "slo", "outputs", "mmc"}))
     return;
   // An mmc run has no network and no calendar: its clock is optional.
   if (!root["mmc"] && !r.require(root, "clock")) return;
@@ -89,6 +89,8 @@ void read_top(Readers& in, const YAML::Node& root, Scenario& s) {
   if (root["workload"]) scenario_detail::read_workload(in, root["workload"], s.workload);
   if (root["core"]) scenario_detail::read_core(in, root["core"], s.core);
   if (root["pace"]) scenario_detail::read_pace(in, root["pace"], s.pace);
+  if (root["switchover"]) scenario_detail::read_switchover(in, root["switchover"], s.switchover);
+  if (root["backfill"]) scenario_detail::read_backfill(in, root["backfill"], s.backfill);
   if (root["slo"]) scenario_detail::read_slos(in, root["slo"], s.slo);
   if (root["outputs"]) scenario_detail::read_outputs(in, root["outputs"], s.outputs);
   if (root["mmc"]) {
@@ -106,6 +108,21 @@ void check_across(models::YamlReader& r, const YAML::Node& root, Scenario& s) {
   scenario_detail::check_pace(r, root["pace"], s.clock, s.pace);
   if (!r.ok()) return;
   if (s.mmc && s.mode == Mode::kLive) return r.fail(root["mmc"], "mmc runs one modelled station: it cannot be live");
+  if (!s.switchover.empty()) {
+    if (s.mode != Mode::kLive)
+      return r.fail(root["switchover"], "switchover windows are opened in a real core: the run must be live");
+    if (s.core.clock != "admin")
+      return r.fail(root["switchover"], "switchover windows are in civil time: the run needs core.clock: admin");
+    const CivilTime end = s.clock.start.plus_seconds(static_cast<int64_t>(s.clock.duration_s));
+    for (size_t i = 0; i < s.switchover.size(); ++i) {
+      const SwitchoverSpec& w = s.switchover[i];
+      if (!(w.from < end))
+        return r.fail(root["switchover"][i], "window from " + format_iso(w.from) + " is after the run's end (" +
+                                                 format_iso(end) + ")");
+    }
+  }
+  if (root["backfill"] && s.switchover.empty())
+    return r.fail(root["backfill"], "backfill follows a switchover window: give switchover");
 }
 
 void check_files(Readers& in, const YAML::Node& root, Scenario& s, const fs::path& dir) {

@@ -110,6 +110,27 @@ struct PaceSpan {
   int line = 0;                     // YAML line, for messages
 };
 
+// A switchover window the run opens in the core (Admin.OpenWindow, DOMAIN.md §7.1, §11.14):
+// [from, to) in civil time, one service scope. `announced`: the facilities know the notice
+// (they do not call the core for what the window refuses); otherwise they learn it from the
+// core's E_SWITCHOVER refusals. Live runs on the admin clock only.
+struct SwitchoverSpec {
+  std::string scope = "card_settlement";  // "card_settlement" | "insurance_business" | "premium_channels"
+  CivilTime from;
+  CivilTime to;
+  bool announced = true;
+  int line = 0;
+};
+
+// Back-fill after a card_settlement window (DOMAIN.md §7.3): the visits that went offline (the
+// patient paid in full) are entered again with backfill_flag = 1 and their true care time, at
+// most `rate_per_hour` per facility from the window's end, sharing the counter windows; a share
+// `abandoned` is never entered in real time (left to manual reimbursement).
+struct BackfillSpec {
+  double rate_per_hour = 30;
+  double abandoned = 0;
+};
+
 // An SLO: metric is a path into result.json ("latency_ms.2207.p99", "counts.failed_total").
 struct Slo {
   std::string name;
@@ -147,6 +168,8 @@ struct Scenario {
   WorkloadSpec workload;
   CoreSpec core;
   std::vector<PaceSpan> pace;       // live: one or more spans, in order
+  std::vector<SwitchoverSpec> switchover;  // live, admin clock: windows opened in the core
+  BackfillSpec backfill;
   std::vector<Slo> slo;
   OutputSpec outputs;
   std::optional<MmcSpec> mmc;       // present: an M/M/c validation run (modelled mode only)

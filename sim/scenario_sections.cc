@@ -178,6 +178,30 @@ void read_pace(Readers& in, const YAML::Node& n, std::vector<PaceSpan>& out) {
   }
 }
 
+void read_switchover(Readers& in, const YAML::Node& n, std::vector<SwitchoverSpec>& out) {
+  if (!in.r.seq(n, "switchover")) return;
+  for (const auto& w : n) {
+    if (!in.r.map(w, "a switchover window", {"scope", "from", "to", "announced"})) return;
+    if (!in.r.require(w, "from") || !in.r.require(w, "to")) return;
+    SwitchoverSpec spec;
+    spec.line = w.Mark().line + 1;
+    in.v.one_of(w, "scope", spec.scope, {"card_settlement", "insurance_business", "premium_channels"});
+    in.v.civil_of(w["from"], "from", spec.from);
+    in.v.civil_of(w["to"], "to", spec.to);
+    in.r.boolean(w, "announced", spec.announced);
+    if (!in.r.ok()) return;
+    if (!(spec.from < spec.to))
+      return in.r.fail(w["to"], "to: " + format_iso(spec.to) + " must come after from (" + format_iso(spec.from) + ")");
+    out.push_back(spec);
+  }
+}
+
+void read_backfill(Readers& in, const YAML::Node& n, BackfillSpec& out) {
+  if (!in.r.map(n, "backfill", {"rate_per_hour", "abandoned"})) return;
+  in.v.number(n, "rate_per_hour", out.rate_per_hour, Range{0, 3600, true, "in (0, 3600]"});
+  in.v.number(n, "abandoned", out.abandoned, share());
+}
+
 void check_pace(models::YamlReader& r, const YAML::Node& n, const ClockSpec& clock, std::vector<PaceSpan>& pace) {
   if (!r.ok() || pace.empty()) return;
   const CivilTime end = clock.start.plus_seconds(static_cast<int64_t>(clock.duration_s));
@@ -195,7 +219,7 @@ void check_pace(models::YamlReader& r, const YAML::Node& n, const ClockSpec& clo
 bool valid_metric(const std::string& metric, std::string& why) {
   // The keys of result.json whose numbers an SLO may read (sim/result.h).
   static const std::set<std::string> kRoots = {"throughput_per_s", "latency_ms", "core_ms", "counts", "queues",
-                                               "money", "measured", "wall_lag_ms", "wall_s"};
+                                               "money", "measured", "wall_lag_ms", "wall_s", "outage"};
   size_t start = 0;
   while (true) {
     const size_t dot = metric.find('.', start);

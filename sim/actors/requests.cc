@@ -48,6 +48,10 @@ void fill_sale(Req& q, VisitState& v, const std::string& rxno, CivilTime now) {
   q.set_med_type("41");
   q.set_acct_used_flag(1);
   q.set_insutype(v.insutype);
+  if (v.backfill) {  // a sale made offline during a window: its true time (DOMAIN.md §7.3)
+    q.set_backfill_flag(1);
+    q.set_begntime(envelope_text(now));
+  }
   const bool rx = v.next_plan < v.plans.size() && v.plans[v.next_plan].prescription;
   if (rx) {
     q.set_rxno(rxno);
@@ -111,6 +115,8 @@ std::unique_ptr<Message> build_request(Rpc rpc, VisitState& v, const Caller& c, 
                                        CivilTime now) {
   const std::string& insuplc = v.person.insuplc_admdvs;
   const std::string& rxno = v.rxno;
+  // When the care took place: now, or a back-fill's true care time (begntime, fee times).
+  const CivilTime care = v.backfill ? v.care : now;
   auto header = [&] { return make_header(c, rpc, msgid, now, rpc == Rpc::kGetPerson ? std::string() : insuplc); };
   switch (rpc) {
     case Rpc::kGetPerson: {
@@ -125,7 +131,8 @@ std::unique_ptr<Message> build_request(Rpc rpc, VisitState& v, const Caller& c, 
       *q->mutable_header() = header();
       q->set_psn_no(v.person.psn_no);
       q->set_insutype(v.insutype);
-      q->set_begntime(envelope_text(now));
+      q->set_begntime(envelope_text(care));
+      if (v.backfill) q->set_backfill_flag(1);
       q->set_mdtrt_cert_type("02");
       q->set_mdtrt_cert_no(v.person.certno);
       q->set_ipt_otp_no("OTP" + msgid);
@@ -150,7 +157,7 @@ std::unique_ptr<Message> build_request(Rpc rpc, VisitState& v, const Caller& c, 
       q->set_mdtrt_id(v.mdtrt_id);
       q->set_psn_no(v.person.psn_no);
       q->set_chrg_bchno(std::to_string(v.next_plan + 1));
-      add_plan(v, q->mutable_feedetail(), rxno, now);
+      add_plan(v, q->mutable_feedetail(), rxno, care);
       return q;
     }
     case Rpc::kUploadInpatientFees: {
@@ -236,7 +243,7 @@ std::unique_ptr<Message> build_request(Rpc rpc, VisitState& v, const Caller& c, 
     case Rpc::kPharmacyPreSettle: {
       auto q = std::make_unique<v1::PharmacyPreSettleRequest>();
       *q->mutable_header() = header();
-      fill_sale(*q, v, rxno, now);
+      fill_sale(*q, v, rxno, care);
       v.next_plan--;  // the sale itself sends the same lines again
       v.line_sn = 0;
       return q;
@@ -244,7 +251,7 @@ std::unique_ptr<Message> build_request(Rpc rpc, VisitState& v, const Caller& c, 
     case Rpc::kPharmacySettle: {
       auto q = std::make_unique<v1::PharmacySettleRequest>();
       *q->mutable_header() = header();
-      fill_sale(*q, v, rxno, now);
+      fill_sale(*q, v, rxno, care);
       declare_split(*q, v, msgid);
       return q;
     }

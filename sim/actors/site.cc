@@ -30,7 +30,7 @@ namespace {
 namespace s4u = simgrid::s4u;
 namespace v1 = settlement::v1;
 
-enum : uint32_t { kArrival = 1, kStepDone = 2, kDeadline = 3, kSignInDeadline = 4, kSignInAgain = 5 };
+enum : uint32_t { kArrival = 1, kStepDone = 2, kDeadline = 3, kSignInDeadline = 4, kSignInAgain = 5, kBackfill = 6 };
 constexpr uint64_t kSignInTag = 1ULL << 63;
 constexpr int kDeadlineExceeded = 4;  // grpc::StatusCode numbers
 constexpr int kUnavailable = 14;
@@ -49,6 +49,19 @@ struct Facility {
   // msgid sequence within its second.
   int64_t msgid_second = -1;
   int msgid_seq = 0;
+  // Back-fill: the next free slot (simulated s) and the number of visits gone offline.
+  double backfill_next = 0;
+  uint64_t offline = 0;
+};
+
+// A visit that went offline during a card_settlement window, waiting for its back-fill.
+struct OfflineVisit {
+  uint32_t fac = 0;
+  models::VisitKind kind = models::VisitKind::kOutpatient;
+  models::Person person;
+  std::string insutype;
+  std::vector<models::FeePlanModel> plans;
+  double care_s = 0;
 };
 
 CivilTime wall_china_now() {
@@ -168,6 +181,7 @@ class Site {
         break;
       }
       case kSignInAgain: sign_in(static_cast<uint32_t>(e.a), now); break;
+      case kBackfill: start_backfill(e.a, now); break;
     }
   }
 
@@ -247,8 +261,13 @@ class Site {
 
   void finish(VisitState& v, double now) {
     release_window(v, now);
-    // A warm ward's stay that failed in its warm-up is counted there (InHouseCounts), not as a visit.
-    if (!(v.failed && warming_up(v))) ctx_->metrics->on_visit(facility_of(v).level, !v.failed, now);
+    // A warm ward's stay that failed in its warm-up is counted there (InHouseCounts), a back-fill
+    // in OutageCounts; not as visits.
+    if (v.backfill) {
+      ctx_->metrics->on_backfill(!v.failed && v.settled, v.owed, now - v.care_s, now);
+    } else if (!(v.failed && warming_up(v))) {
+      ctx_->metrics->on_visit(facility_of(v).level, !v.failed, now);
+    }
     visits_.erase(v.id);
   }
 
@@ -286,6 +305,10 @@ class Site {
 
   void start_call(VisitState& v, Rpc rpc, double now) {
     Facility& f = facility_of(v);
+    if (const std::optional<double> reopen = announced_window_end(rpc, now)) {
+      v.rpc = rpc;
+      return on_switchover(v, *reopen, now);  // the facility knows the notice: no call
+    }
     if (!signed_in(f, now)) {
       v.waiting_signin = true;
       f.waiting.push_back(v.id);
@@ -394,6 +417,10 @@ class Site {
                              r->reason);
     }
     if (!r->ok()) {
+      if (r->reason == reason::kSwitchover) {  // refused by a window: it reopens at yb-retry-after
+        const std::optional<CivilTime> reopen = parse_civil(r->retry_after);
+        return on_switchover(v, reopen ? static_cast<double>(reopen->s - ctx_->civil_start.s) : now + 60, now);
+      }
       if (r->reason == reason::kSignin) {  // the sign-in expired: sign in again, then the call again
         f.caller.sign_no.clear();
         v.next_plan = v.plan_mark;  // with the same fee lines
@@ -414,6 +441,13 @@ class Site {
     }
     absorb(v, *r);
     if (moves_money(v.rpc) || v.rpc == Rpc::kReverse) journal(v, f, r.get(), JournalEntry::Outcome::kAcked, now);
+    if (v.backfill && r->body) {
+      if (const v1::SetlInfo* s = setlinfo_of(v.rpc, *r->body))
+      {
+        v.owed = s->fund_pay_sumamt() + s->acct_pay() + s->acct_mulaid_pay();
+        v.settled = true;
+      }
+    }
     if (v.rpc == Rpc::kReverse) {  // the unknown settlement is undone: the visit ends unsettled
       v.failed = true;
       return finish(v, now);
@@ -519,11 +553,95 @@ class Site {
     finish(v, now);
   }
 
+  // ---- Switchover (DOMAIN.md §7.1–7.3) ------------------------------------------------------
+
+  // The end of an announced card_settlement window in force at `now` if it refuses `rpc`
+  // (everything but sign-in and 1101: windows.h).
+  std::optional<double> announced_window_end(Rpc rpc, double now) const {
+    if (rpc == Rpc::kSignIn || rpc == Rpc::kGetPerson) return std::nullopt;
+    for (const CardWindow& w : ctx_->card_windows)
+      if (w.announced && w.from_s <= now && now < w.to_s) return w.to_s;
+    return std::nullopt;
+  }
+
+  // v's call is refused by a window reopening at `reopen_s` (or not sent: an announced window).
+  // A stay, a back-fill or a 2601 waits for the reopening and calls again (the hospital holds
+  // the bill; never retried into the window); an outpatient visit or a sale goes offline.
+  void on_switchover(VisitState& v, double reopen_s, double now) {
+    reopen_s = std::max(reopen_s, now + 1);
+    if (v.kind == models::VisitKind::kInpatient || v.backfill || v.reversing || v.rpc == Rpc::kReverse) {
+      ctx_->metrics->on_held_for_window();
+      release_window(v, now);  // nobody stands at the counter meanwhile
+      events_.push(reopen_s, kStepDone, v.id);  // pc is still at the call: advance() calls again
+      return;
+    }
+    go_offline(v, reopen_s, now);
+  }
+
+  // The patient pays in full and leaves with the receipt; the facility enters the visit again
+  // after the window (back-fill), at most backfill_rate_per_hour a facility, unless abandoned.
+  void go_offline(VisitState& v, double reopen_s, double now) {
+    Facility& f = facility_of(v);
+    int64_t paid = 0;
+    for (const models::FeePlanModel& p : v.plans) paid += p.total.v;
+    ctx_->metrics->on_offline(paid);
+    models::Rng rng(ctx_->seed, models::stream_id("backfill"), (uint64_t{f.index} << 32) | f.offline++);
+    if (rng.bernoulli(ctx_->backfill_abandoned)) {
+      ctx_->metrics->on_abandoned();
+    } else {
+      OfflineVisit o;
+      o.fac = v.fac;
+      o.kind = v.kind;
+      o.person = v.person;
+      o.insutype = v.insutype;
+      o.plans = v.plans;
+      o.care_s = v.arrived;
+      const double slot = std::max(f.backfill_next, reopen_s);
+      f.backfill_next = slot + 3600.0 / ctx_->backfill_rate_per_hour;
+      offline_.push_back(std::move(o));
+      events_.push(slot, kBackfill, offline_.size() - 1);
+    }
+    release_window(v, now);
+    visits_.erase(v.id);
+  }
+
+  // Back-fill of offline visit `index` (backfill_flag = 1, the true care time): registration,
+  // visit information (med_type, diagnosis), fees, pre-settle and settle for an outpatient visit, pre-settle and settle for a sale, at a
+  // counter window. Not started past the run's end (left pending).
+  void start_backfill(uint64_t index, double now) {
+    if (now >= ctx_->end_s) return;
+    const OfflineVisit& o = offline_[index];
+    const uint64_t id = next_visit_id_++;
+    VisitState& v = visits_[id];
+    v.id = id;
+    v.fac = o.fac;
+    v.kind = o.kind;
+    v.arrived = now;
+    v.person = o.person;
+    v.insutype = o.insutype;
+    v.plans = o.plans;
+    v.rxno = fmt::format("RX{}{:08}", facility_of(v).caller.fixmedins_code.substr(6), id % 100000000);
+    v.backfill = true;
+    v.care_s = o.care_s;
+    v.care = civil(o.care_s);
+    v.owed = 0;
+    if (o.kind == models::VisitKind::kPharmacy) {
+      v.script = {Step{StepKind::kQueue, Rpc::kSignIn, 0}, Step{StepKind::kCall, Rpc::kPharmacyPreSettle, 0},
+                  Step{StepKind::kCall, Rpc::kPharmacySettle, 0}, Step{StepKind::kRelease, Rpc::kSignIn, 0}};
+    } else {
+      v.script = {Step{StepKind::kQueue, Rpc::kSignIn, 0}, Step{StepKind::kCall, Rpc::kRegister, 0},
+                  Step{StepKind::kCall, Rpc::kVisitInfo, 0}, Step{StepKind::kCall, Rpc::kUploadFees, 0}, Step{StepKind::kCall, Rpc::kPreSettle, 0},
+                  Step{StepKind::kCall, Rpc::kSettle, 0}, Step{StepKind::kRelease, Rpc::kSignIn, 0}};
+    }
+    advance(v, now);
+  }
+
   const SiteContext* ctx_;
   SiteSpec spec_;
   s4u::Mailbox* inbox_ = nullptr;
   std::vector<Facility> facilities_;
   std::unordered_map<uint64_t, VisitState> visits_;
+  std::vector<OfflineVisit> offline_;
   EventQueue events_;
   uint64_t next_visit_id_ = 1;
   uint64_t started_ = 0;

@@ -36,6 +36,13 @@ class Mailbox;
 namespace yibao::sim {
 
 // What every site reads: shared, immutable during the run (Metrics aside).
+// A card_settlement window in simulated seconds (scenario `switchover`).
+struct CardWindow {
+  double from_s = 0;
+  double to_s = 0;
+  bool announced = true;  // the facilities know it: they do not call for what it refuses
+};
+
 struct SiteContext {
   const models::Population* population = nullptr;
   const models::WorkloadModel* workload = nullptr;
@@ -56,6 +63,12 @@ struct SiteContext {
   bool pharmacy = true;
   bool inpatient = true;
   bool in_house_at_start = false;  // the wards' stays in progress at second 0 (WorkloadSpec)
+  // Switchover (DOMAIN.md §7): card_settlement windows; what a refused outpatient visit or sale
+  // does (offline, then back-fill at most backfill_rate_per_hour per facility from the window's
+  // end; a share backfill_abandoned never back-filled).
+  std::vector<CardWindow> card_windows;
+  double backfill_rate_per_hour = 30;
+  double backfill_abandoned = 0;
 };
 
 struct SiteSpec {

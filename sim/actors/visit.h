@@ -76,6 +76,14 @@ struct VisitState {
   bool in_house = false;
   CivilTime admitted;
   size_t warm_steps = 0;
+  // A back-fill of a visit that went offline during a card_settlement window: its calls carry
+  // backfill_flag = 1 and the true care time (DOMAIN.md §7.3).
+  bool backfill = false;
+  CivilTime care;
+  double care_s = 0;        // simulated time of the care
+  int64_t owed = 0;         // back-fill settled: fund + account + mutual aid, owed to the patient
+  bool settled = false;     // back-fill: its settlement was acknowledged
+
   // next_plan and line_sn before the call in flight was built (a call built again after a
   // sign-in takes the same fee plan).
   size_t plan_mark = 0;

@@ -240,8 +240,13 @@ const BadCase kBadScenarios[] = {
     {"two slos one name", "clock: {start: 2024-03-04}\nslo:\n  - {metric: counts.failed, threshold: 0}\n  - {metric: counts.failed, threshold: 1}\n", "bad.yaml:4: two SLOs are named 'counts.failed'"},
     // Keys of later issues.
     {"faults", "clock: {start: 2024-03-04}\nfaults:\n  - {at: 1h, kill: core}\n", "bad.yaml:2: faults is not built yet"},
-    {"switchover", "clock: {start: 2024-03-04}\nswitchover: []\n", "bad.yaml:2: switchover is not built yet"},
-    {"backfill", "clock: {start: 2024-03-04}\nbackfill: {}\n", "bad.yaml:2: backfill is not built yet"},
+    // Switchover and back-fill.
+    {"switchover modelled", "clock: {start: 2024-03-04}\nswitchover:\n  - {from: 2024-03-04 00:10:00, to: 2024-03-04 00:20:00}\n", "bad.yaml:3: switchover windows are opened in a real core: the run must be live"},
+    {"switchover on the wall clock", "clock: {start: 2024-03-04}\nmode: live\npace: [{speed: 60}]\nswitchover:\n  - {from: 2024-03-04 00:10:00, to: 2024-03-04 00:20:00}\n", "bad.yaml:5: switchover windows are in civil time: the run needs core.clock: admin"},
+    {"window ends before it starts", "clock: {start: 2024-03-04}\nmode: live\ncore: {clock: admin}\npace: [{speed: 60}]\nswitchover:\n  - {from: 2024-03-04 00:20:00, to: 2024-03-04 00:10:00}\n", "bad.yaml:6: to: 2024-03-04T00:10:00 must come after from"},
+    {"window scope", "clock: {start: 2024-03-04}\nmode: live\ncore: {clock: admin}\npace: [{speed: 60}]\nswitchover:\n  - {scope: cards, from: 2024-03-04 00:10:00, to: 2024-03-04 00:20:00}\n", "bad.yaml:6: scope"},
+    {"backfill without switchover", "clock: {start: 2024-03-04}\nbackfill: {rate_per_hour: 10}\n", "bad.yaml:2: backfill follows a switchover window"},
+    {"backfill rate", "clock: {start: 2024-03-04}\nmode: live\ncore: {clock: admin}\npace: [{speed: 60}]\nswitchover:\n  - {from: 2024-03-04 00:10:00, to: 2024-03-04 00:20:00}\nbackfill: {rate_per_hour: 0}\n", "bad.yaml:7: rate_per_hour: 0 is out of range"},
     {"sweep", "clock: {start: 2024-03-04}\nsweep: {}\n", "bad.yaml:2: sweep is not built yet"},
     {"top-level policy", "clock: {start: 2024-03-04}\npolicy: p.yaml\n", "bad.yaml:2: policy is a key of core: write core.policy"},
     // Pace.

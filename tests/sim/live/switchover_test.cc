@@ -1,0 +1,113 @@
+// Switchover drills against real cores (issue 7; DOMAIN.md §7.1–7.3): the scenario's windows are
+// opened in the core (Admin.OpenWindow, on the admin clock) and read back into result.json; in a
+// card_settlement window outpatient visits and sales go offline — not sent at all when the
+// window is announced, refused with E_SWITCHOVER when it is not — and are back-filled after it
+// with backfill_flag = 1 and their true care time; a share may be abandoned. Every offline
+// visit ends counted once (back-filled, abandoned, failed or pending) and the ledger agrees with
+// the journal (D1–D3, D5, D7). Whole yibao-sim runs (one SimGrid engine per process).
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "models/population_yaml.h"
+#include "tests/testing/core_process.h"
+#include "tests/testing/temp_dir.h"
+
+namespace yibao::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::string sim_binary() { return (fs::path(std::getenv("YB_BUILD_DIR")) / "sim" / "yibao-sim").string(); }
+fs::path repo_root() { return fs::path(models::default_presets_path()).parent_path().parent_path().parent_path(); }
+
+json run(const std::string& scenario, const std::string& out_dir, int expect_code = 0) {
+  std::string out;
+  const int code = run_program({sim_binary(), "run", scenario, "--out", out_dir, "--quiet"}, &out, std::chrono::seconds(300));
+  EXPECT_EQ(code, expect_code) << out;
+  std::ifstream in(out_dir + "/result.json");
+  if (!in) {
+    ADD_FAILURE() << "no result.json: " << out;
+    return json();
+  }
+  return json::parse(in);
+}
+
+void expect_invariants(const json& r) {
+  ASSERT_FALSE(r["invariants"].empty());
+  for (const json& inv : r["invariants"]) EXPECT_TRUE(inv["pass"].get<bool>()) << inv.dump();
+}
+
+TEST(Switchover, SmallDrillBackfillsEveryOfflineVisit) {
+  TempDir dir;
+  const json r = run((repo_root() / "scenarios" / "switchover-small.yaml").string(), dir.file("small"));
+  ASSERT_FALSE(r.is_null());
+  EXPECT_EQ(r["verdict"], "pass") << r["slo"].dump();
+  expect_invariants(r);
+  const json& o = r["outage"];
+  // The window as the core lists it.
+  ASSERT_EQ(o["windows"].size(), 1u) << o.dump();
+  EXPECT_EQ(o["windows"][0]["scope"], "card_settlement");
+  EXPECT_EQ(o["windows"][0]["start"], "2024-03-04T08:20:00");
+  EXPECT_EQ(o["windows"][0]["end"], "2024-03-04T08:50:00");
+  EXPECT_EQ(o["windows"][0]["state"], "ENDED");
+  // Announced: nothing was refused, the visits went offline without calling.
+  EXPECT_FALSE(r["counts"]["failed_by_reason"].contains("E_SWITCHOVER")) << r["counts"].dump();
+  const json& b = o["backlog"];
+  EXPECT_GT(b["offline_visits"].get<int64_t>(), 100) << b.dump();
+  EXPECT_EQ(b["backfilled"], b["offline_visits"]) << b.dump();
+  EXPECT_EQ(b["pending"], 0);
+  EXPECT_GT(b["drain_time_h"].get<double>(), 0);
+  const json& sp = o["self_pay"];
+  EXPECT_EQ(sp["patients"], b["offline_visits"]);
+  EXPECT_GT(sp["owed_back_fen"].get<int64_t>(), 0);
+  EXPECT_LT(sp["owed_back_fen"].get<int64_t>(), sp["paid_fen"].get<int64_t>());
+  // The care time is the visit's arrival (an outpatient visit arrived up to an hour before it
+  // reached its settlement in the window); back-filled from 08:50 within the drain time.
+  EXPECT_LE(sp["wait_h"]["p50"].get<double>(), 0.5 + b["drain_time_h"].get<double>()) << sp.dump();
+  EXPECT_LE(sp["wait_h"]["max"].get<double>(), 1.5 + b["drain_time_h"].get<double>()) << sp.dump();
+  EXPECT_EQ(sp["wait_h"]["count"], b["backfilled"]);
+}
+
+TEST(Switchover, UnannouncedWindowIsLearntFromRefusalsAndAbandonedVisitsAreCounted) {
+  TempDir dir;
+  const std::string path = dir.file("unannounced.yaml");
+  std::ofstream(path) << "name: unannounced\n"
+                         "scale: {preset: county}\n"
+                         "clock: {start: 2024-03-04 08:00:00, duration: 1h}\n"
+                         "mode: live\nseed: 5\n"
+                         "workload: {inpatient: false}\n"
+                         "core: {clock: admin}\n"
+                         "pace:\n  - {kind: max}\n"
+                         "switchover:\n"
+                         "  - {from: 2024-03-04 08:10:00, to: 2024-03-04 08:25:00, announced: false}\n"
+                         "backfill: {rate_per_hour: 600, abandoned: 0.2}\n"
+                         "outputs: {report: false, timeseries: false}\n";
+  const json r = run(path, dir.file("u"));
+  ASSERT_FALSE(r.is_null());
+  expect_invariants(r);
+  const json& c = r["counts"];
+  ASSERT_TRUE(c["failed_by_reason"].contains("E_SWITCHOVER")) << c.dump();
+  const json& b = r["outage"]["backlog"];
+  const int64_t offline = b["offline_visits"].get<int64_t>();
+  EXPECT_GT(offline, 50) << b.dump();
+  // Each refusal sent a visit offline (no retry into the window): as many as the refusals.
+  EXPECT_EQ(c["failed_by_reason"]["E_SWITCHOVER"].get<int64_t>(), offline) << c.dump();
+  EXPECT_GT(b["abandoned"].get<int64_t>(), 0) << b.dump();
+  EXPECT_LT(b["abandoned"].get<int64_t>(), offline / 2) << b.dump();
+  EXPECT_EQ(b["backfilled"].get<int64_t>() + b["abandoned"].get<int64_t>() + b["backfill_failed"].get<int64_t>() +
+                b["pending"].get<int64_t>(),
+            offline)
+      << b.dump();
+  EXPECT_EQ(b["backfill_failed"], 0) << b.dump();
+  EXPECT_EQ(b["pending"], 0) << b.dump();
+}
+
+}  // namespace
+}  // namespace yibao::testing
