@@ -73,7 +73,9 @@ struct LiveCheckOptions {
   int window = 32;
 };
 
-// D1, D2, D3, D5, D7 in that order. Fails (UNAVAILABLE / INVALID_ARGUMENT) only when the check
+// D1, D2, D3, D5, D7 in that order, with D4 before D5 when the journal holds back-fills
+// (JournalEntry::backfill_flag): each back-filled settlement's ledger row has backfill_flag 1
+// and the care time it was entered with, and no real-time one is flagged. Fails (UNAVAILABLE / INVALID_ARGUMENT) only when the check
 // cannot run at all: the core does not answer, or the period is invalid. A refused sign-in or
 // read makes the invariants that needed it fail, naming the facility.
 Result<std::vector<InvariantResult>> check_live(const std::vector<JournalEntry>& journal, client::ClientPool& pool,

@@ -51,6 +51,10 @@ struct JournalEntry {
   int64_t maf_pay = 0;
   int64_t oth_pay = 0;
   std::string insutype;          // SetlInfo.insutype ("310", "390")
+  // A back-fill (scenario `backfill`): 1, and the care time it was entered with (envelope text,
+  // "2024-03-04 08:25:13"); the ledger's row must say the same (D4). 0 for a real-time call.
+  int backfill_flag = 0;
+  std::string backfill_care;
   std::string setl_time;         // SetlInfo.setl_time, the core's commit time (civil)
   std::string care_time;         // SetlInfo.care_time: its year is the care year D7 asks 5206 for
   double sim_time = 0;           // when the outcome became known

@@ -505,6 +505,10 @@ class Site {
     e.outcome = outcome;
     if (r != nullptr) e.reason = r->reason;
     if (v.rpc == Rpc::kReverse) e.omsgid = v.settle_msgid;
+    if (v.backfill) {
+      e.backfill_flag = 1;
+      e.backfill_care = envelope_text(v.care);
+    }
     if (outcome == JournalEntry::Outcome::kAcked && r != nullptr && r->body) {
       if (const v1::SetlInfo* s = setlinfo_of(v.rpc, *r->body)) fill_journal_split(*s, &e);
     }

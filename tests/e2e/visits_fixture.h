@@ -120,11 +120,14 @@ inline void expect_identities(const v1::SetlInfo& s) {
 }
 
 // Registers, uploads one consultation and pre-settles; returns the Settle request to send.
-inline v1::SettleRequest ready_to_settle(Session& s, const models::Person& p, const std::string& tag) {
+// With `backfill_care` ("yyyy-MM-dd HH:mm:ss"), a back-fill of care at that time (backfill_flag 1).
+inline v1::SettleRequest ready_to_settle(Session& s, const models::Person& p, const std::string& tag,
+                                         const std::string& backfill_care = "") {
   v1::RegisterRequest reg;
   *reg.mutable_header() = s.header("2201");
   reg.set_psn_no(p.psn_no);
-  reg.set_begntime(s.header("x").inf_time());
+  reg.set_begntime(backfill_care.empty() ? s.header("x").inf_time() : backfill_care);
+  if (!backfill_care.empty()) reg.set_backfill_flag(1);
   reg.set_ipt_otp_no("OTP-" + tag + reg.header().msgid());
   v1::RegisterReply visit;
   EXPECT_TRUE(s.call(&S::Register, reg, &visit).ok());

@@ -146,6 +146,44 @@ TEST_P(CheckerLive, ADeletedSettlementFailsD1NamingIt) {
   EXPECT_NE(result.dump().find(lost), std::string::npos);
 }
 
+// D4 (with back-fills): a back-filled settlement's ledger row keeps its flag and care time.
+TEST_P(CheckerLive, ABackfillTheLedgerDoesNotFlagFailsD4NamingIt) {
+  settle_some();
+  auto s = session_at(Level::kLevel2, 1);  // another hospital (a new session numbers msgids from 1)
+  ASSERT_NE(s, nullptr);
+  const models::Person p = person(models::Insutype::kEmployee, 5);
+  const std::string care = s->header("x").inf_time().substr(0, 10) + " 00:00:01";  // earlier today
+  v1::SettleRequest st = ready_to_settle(*s, p, "bf", care);
+  v1::SettleReply rep;
+  const client::CallResult r = s->call(&S::Settle, st, &rep);
+  ASSERT_TRUE(r.ok()) << r.reason << " " << r.status.error_message();
+  ASSERT_EQ(rep.setlinfo().backfill_flag(), 1);
+  JournalEntry& e = journal(2207, st.header().msgid(), *s, p.psn_no, st.mdtrt_id(), rep.setlinfo());
+  e.backfill_flag = 1;
+  e.backfill_care = care;
+  const std::string setl_id = e.setl_id;
+
+  auto all = check();
+  ASSERT_EQ(all.size(), 6u);
+  const InvariantResult& d4 = find(all, "D4");
+  EXPECT_TRUE(d4.pass) << d4.detail << (d4.ids.empty() ? "" : " first: " + d4.ids[0]);
+  EXPECT_NE(d4.detail.find("1 back-filled settlements"), std::string::npos) << d4.detail;
+
+  // The journal claims another care time: D4 names it.
+  journal_.back().backfill_care = s->header("x").inf_time().substr(0, 10) + " 00:00:02";
+  all = check();
+  EXPECT_FALSE(find(all, "D4").pass);
+  EXPECT_TRUE(names(find(all, "D4"), setl_id));
+  journal_.back().backfill_care = care;
+
+  // The ledger loses the flag: D4 names the settlement.
+  tamper("UPDATE settlement SET backfill_flag = 0 WHERE setl_id = '" + setl_id + "'");
+  all = check();
+  const InvariantResult& after = find(all, "D4");
+  EXPECT_FALSE(after.pass);
+  EXPECT_TRUE(names(after, setl_id)) << after.detail;
+}
+
 TEST_P(CheckerLive, ADuplicatedSettlementFailsD2NamingIt) {
   settle_some();
   const JournalEntry& twice = journal_[1];

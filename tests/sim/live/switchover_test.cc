@@ -3,8 +3,8 @@
 // card_settlement window outpatient visits and sales go offline — not sent at all when the
 // window is announced, refused with E_SWITCHOVER when it is not — and are back-filled after it
 // with backfill_flag = 1 and their true care time; a share may be abandoned. Every offline
-// visit ends counted once (back-filled, abandoned, failed or pending) and the ledger agrees with
-// the journal (D1–D3, D5, D7). Whole yibao-sim runs (one SimGrid engine per process).
+// visit ends counted once (back-filled, abandoned, failed or pending), each back-fill is on the
+// ledger flagged with its care time (D4), and the ledger agrees with the journal (D1–D3, D5, D7). Whole yibao-sim runs (one SimGrid engine per process).
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -73,6 +73,16 @@ TEST(Switchover, SmallDrillBackfillsEveryOfflineVisit) {
   EXPECT_LE(sp["wait_h"]["p50"].get<double>(), 0.5 + b["drain_time_h"].get<double>()) << sp.dump();
   EXPECT_LE(sp["wait_h"]["max"].get<double>(), 1.5 + b["drain_time_h"].get<double>()) << sp.dump();
   EXPECT_EQ(sp["wait_h"]["count"], b["backfilled"]);
+  // D4: every back-fill is on the ledger as one, with the care time it was entered with.
+  bool d4 = false;
+  for (const json& inv : r["invariants"])
+    if (inv["id"] == "D4") {
+      d4 = true;
+      EXPECT_NE(inv["detail"].get<std::string>().find(std::to_string(b["backfilled"].get<int64_t>()) + " back-filled"),
+                std::string::npos)
+          << inv.dump();
+    }
+  EXPECT_TRUE(d4) << r["invariants"].dump();
 }
 
 TEST(Switchover, UnannouncedWindowIsLearntFromRefusalsAndAbandonedVisitsAreCounted) {
