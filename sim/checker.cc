@@ -351,6 +351,25 @@ Result<std::vector<InvariantResult>> check_live(const std::vector<JournalEntry>&
                         : "settlements whose back-fill flag or care time differs from the ledger (setl_id msgid)";
     out.insert(out.begin() + 3, d4);
   }
+
+  // ---- D6 (runs with card_settlement windows): nothing committed inside a window ----
+  if (!options.card_windows.empty()) {
+    InvariantResult d6;
+    d6.id = "D6";
+    auto envelope = [](std::string iso) {  // "yyyy-MM-ddTHH:mm:ss" -> "yyyy-MM-dd HH:mm:ss"
+      if (iso.size() > 10 && iso[10] == 'T') iso[10] = ' ';
+      return iso;
+    };
+    for (const auto& [id, row] : rows)
+      for (const auto& [from, to] : options.card_windows)
+        if (row.setl_time() >= envelope(from) && row.setl_time() < envelope(to))
+          add_offender(d6, id + " " + row.msgid() + " committed at " + row.setl_time() + " inside the window " + from +
+                               " .. " + to);
+    d6.detail = d6.pass ? fmt::format("{} ledger rows: none committed inside the {} card_settlement window(s)",
+                                      rows.size(), options.card_windows.size())
+                        : "settlements or cancels committed inside a card_settlement window (setl_id msgid time)";
+    out.push_back(d6);
+  }
   return out;
 }
 

@@ -71,11 +71,15 @@ struct LiveCheckOptions {
   std::chrono::milliseconds deadline{10000};
   // Calls in flight at once for 5206.
   int window = 32;
+  // card_settlement windows [start, end) as the core lists them ("yyyy-MM-ddTHH:mm:ss"): D6
+  // checks that no settlement or cancel read back committed inside one. Empty: no D6.
+  std::vector<std::pair<std::string, std::string>> card_windows;
 };
 
 // D1, D2, D3, D5, D7 in that order, with D4 before D5 when the journal holds back-fills
 // (JournalEntry::backfill_flag): each back-filled settlement's ledger row has backfill_flag 1
-// and the care time it was entered with, and no real-time one is flagged. Fails (UNAVAILABLE / INVALID_ARGUMENT) only when the check
+// and the care time it was entered with, and no real-time one is flagged; and D6 last when
+// card_windows are given: no row of the facilities read committed (setl_time) inside a window. Fails (UNAVAILABLE / INVALID_ARGUMENT) only when the check
 // cannot run at all: the core does not answer, or the period is invalid. A refused sign-in or
 // read makes the invariants that needed it fail, naming the facility.
 Result<std::vector<InvariantResult>> check_live(const std::vector<JournalEntry>& journal, client::ClientPool& pool,

@@ -210,6 +210,9 @@ Result<std::vector<InvariantResult>> LiveCore::check(const std::vector<JournalEn
   // On the admin clock the ledger's business days are the simulated ones, not today's.
   co.from_date = first_day_;
   co.to_date = last_day_;
+  if (windows_.is_array())
+    for (const auto& w : windows_)
+      if (w.value("scope", "") == "card_settlement") co.card_windows.emplace_back(w["start"], w["end"]);
   return check_live(journal, *pool_, population, co);
 }
 

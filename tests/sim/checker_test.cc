@@ -184,6 +184,29 @@ TEST_P(CheckerLive, ABackfillTheLedgerDoesNotFlagFailsD4NamingIt) {
   EXPECT_TRUE(names(after, setl_id)) << after.detail;
 }
 
+// D6 (with card_settlement windows): a settlement committed inside a window is named.
+TEST_P(CheckerLive, ASettlementCommittedInsideACardSettlementWindowFailsD6NamingIt) {
+  settle_some();
+  const std::string today = journal_[0].setl_time.substr(0, 10);
+  ASSERT_EQ(today.size(), 10u) << journal_[0].setl_time;
+  sim::LiveCheckOptions o;
+  o.ledger_fresh = true;
+  o.card_windows = {{today + "T00:00:00", today + "T00:00:10"}};
+  auto r = sim::check_live(journal_, *pool_, *pop_, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->size(), 6u);
+  EXPECT_TRUE(find(*r, "D6").pass) << find(*r, "D6").detail;
+
+  const std::string inside = journal_[1].setl_id;
+  tamper("UPDATE settlement SET setl_time = setl_time - (setl_time % 86400) + 5 WHERE setl_id = '" + inside + "'");
+  r = sim::check_live(journal_, *pool_, *pop_, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const InvariantResult& d6 = find(*r, "D6");
+  EXPECT_FALSE(d6.pass);
+  EXPECT_TRUE(names(d6, inside)) << d6.detail;
+  EXPECT_EQ(d6.count, 1u);
+}
+
 TEST_P(CheckerLive, ADuplicatedSettlementFailsD2NamingIt) {
   settle_some();
   const JournalEntry& twice = journal_[1];

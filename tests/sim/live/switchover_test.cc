@@ -4,7 +4,7 @@
 // window is announced, refused with E_SWITCHOVER when it is not — and are back-filled after it
 // with backfill_flag = 1 and their true care time; a share may be abandoned. Every offline
 // visit ends counted once (back-filled, abandoned, failed or pending), each back-fill is on the
-// ledger flagged with its care time (D4), and the ledger agrees with the journal (D1–D3, D5, D7). Whole yibao-sim runs (one SimGrid engine per process).
+// ledger flagged with its care time (D4), nothing is committed inside a window (D6), and the ledger agrees with the journal (D1–D3, D5, D7). Whole yibao-sim runs (one SimGrid engine per process).
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -83,6 +83,10 @@ TEST(Switchover, SmallDrillBackfillsEveryOfflineVisit) {
           << inv.dump();
     }
   EXPECT_TRUE(d4) << r["invariants"].dump();
+  // D6: nothing committed inside the window (checked against the window as the core lists it).
+  bool d6 = false;
+  for (const json& inv : r["invariants"]) d6 = d6 || (inv["id"] == "D6" && inv["pass"].get<bool>());
+  EXPECT_TRUE(d6) << r["invariants"].dump();
 }
 
 TEST(Switchover, UnannouncedWindowIsLearntFromRefusalsAndAbandonedVisitsAreCounted) {
