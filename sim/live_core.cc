@@ -127,6 +127,23 @@ std::unique_ptr<CoreGateway> LiveCore::make_bridge(const Scenario& s) {
   return bridge;
 }
 
+Status open_windows(client::ClientPool& pool, const Scenario& s) {
+  for (const SwitchoverSpec& w : s.switchover) {
+    v1::OpenWindowRequest req;
+    req.set_scope(w.scope);
+    req.set_start(format_iso(w.from));
+    req.set_end(format_iso(w.to));
+    req.set_note(fmt::format("{} line {}", s.file, w.line));
+    v1::WindowReply rep;
+    const client::CallResult r = pool.call_sync(&client::AdminAsync::OpenWindow, req, &rep);
+    if (!r.ok())
+      return Status(Code::kFailedPrecondition, r.reason,
+                    fmt::format("{}:{}: the core refused the switchover window: {}", s.file, w.line,
+                                r.status.error_message()));
+  }
+  return Status::Ok();
+}
+
 Status LiveCore::run_paced(simgrid::s4u::Engine& engine, double end_s, const Scenario& s, Metrics& metrics,
                            RunInfo* info) {
   YB_CHECK(bridge_ != nullptr, "make_bridge() before run_paced()");
@@ -142,19 +159,7 @@ Status LiveCore::run_paced(simgrid::s4u::Engine& engine, double end_s, const Sce
                                 format_iso(s.clock.start), st.message()));
   }
   // The scenario's switchover windows, opened once the core's clock is at the start.
-  for (const SwitchoverSpec& w : s.switchover) {
-    v1::OpenWindowRequest req;
-    req.set_scope(w.scope);
-    req.set_start(format_iso(w.from));
-    req.set_end(format_iso(w.to));
-    req.set_note(fmt::format("{} line {}", s.file, w.line));
-    v1::WindowReply rep;
-    const client::CallResult r = pool_->call_sync(&client::AdminAsync::OpenWindow, req, &rep);
-    if (!r.ok())
-      return Status(Code::kFailedPrecondition, r.reason,
-                    fmt::format("{}:{}: the core refused the switchover window: {}", s.file, w.line,
-                                r.status.error_message()));
-  }
+  YB_RETURN_IF_ERROR(open_windows(*pool_, s));
   YB_ASSIGN_OR_RETURN(PaceResult pr, sim::run_paced(engine, end_s, plan, *bridge_));
   // Replies still on the simulated network reach their sites; the sites then end by themselves.
   engine.run();

@@ -48,6 +48,10 @@ struct LiveCoreOptions {
   bool log = true;               // say what was started
 };
 
+// Opens the scenario's switchover windows in the core (Admin.OpenWindow, the note naming the
+// scenario file and line). FAILED_PRECONDITION "file:line: the core refused ..." on a refusal.
+Status open_windows(client::ClientPool& pool, const Scenario& s);
+
 class LiveCore {
  public:
   static Result<std::unique_ptr<LiveCore>> open(const LiveCoreOptions& o);

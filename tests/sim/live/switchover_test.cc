@@ -10,11 +10,15 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <fstream>
 #include <string>
 #include <vector>
 
+#include "grpc/client/client_pool.h"
 #include "models/population_yaml.h"
+#include "sim/live_core.h"
+#include "sim/scenario.h"
 #include "tests/testing/core_process.h"
 #include "tests/testing/temp_dir.h"
 
@@ -121,6 +125,41 @@ TEST(Switchover, UnannouncedWindowIsLearntFromRefusalsAndAbandonedVisitsAreCount
       << b.dump();
   EXPECT_EQ(b["backfill_failed"], 0) << b.dump();
   EXPECT_EQ(b["pending"], 0) << b.dump();
+}
+
+// The notice's timeline as the core holds it: the windows of switchover-2020.yaml opened in a
+// real core on the admin clock (as a run opens them) and read back through Admin.ListWindows.
+TEST(Switchover, The2020WindowsMatchTheNoticeToTheMinute) {
+  auto s = sim::load_scenario((repo_root() / "scenarios" / "switchover-2020.yaml").string());
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  TempDir dir;
+  write_file(dir.file("token"), "switchover-2020-token-0123456789\n");
+  CoreProcess core({"--ledger", "memory", "--clock", "admin", "--admin-token", dir.file("token")});
+  ASSERT_TRUE(core.start()) << core.error();
+  client::ClientOptions o;
+  o.target = core.address();
+  o.admin_token = "switchover-2020-token-0123456789";
+  std::unique_ptr<client::ClientPool> pool;
+  ASSERT_TRUE(client::ClientPool::create(o, &pool).ok());
+  ASSERT_TRUE(pool->wait_connected(std::chrono::seconds(10)));
+  settlement::v1::SetClockRequest clock;
+  clock.set_time("2020-05-08T08:00:00");  // the run's start
+  settlement::v1::ClockReply at;
+  ASSERT_TRUE(pool->call_sync(&client::AdminAsync::SetClock, clock, &at).ok());
+  const Status opened = sim::open_windows(*pool, *s);
+  ASSERT_TRUE(opened.ok()) << opened.ToString();
+  settlement::v1::ListWindowsReply listed;
+  ASSERT_TRUE(pool->call_sync(&client::AdminAsync::ListWindows, settlement::v1::ListWindowsRequest(), &listed).ok());
+  std::map<std::string, std::pair<std::string, std::string>> by_scope;
+  for (const auto& w : listed.windows()) by_scope[w.scope()] = {w.start(), w.end()};
+  ASSERT_EQ(by_scope.size(), 3u) << listed.DebugString();
+  EXPECT_EQ(by_scope["card_settlement"], std::make_pair(std::string("2020-05-08T18:00:00"), std::string("2020-05-11T08:00:00")));
+  EXPECT_EQ(by_scope["insurance_business"],
+            std::make_pair(std::string("2020-05-08T18:00:00"), std::string("2020-05-14T08:00:00")));
+  EXPECT_EQ(by_scope["premium_channels"].first, "2020-04-30T18:00:00");  // its end is our assumption
+  for (const auto& w : listed.windows())
+    EXPECT_EQ(w.state(), w.scope() == "premium_channels" ? "IN_FORCE" : "SCHEDULED") << w.DebugString();
+  EXPECT_EQ(core.stop(), 0);
 }
 
 }  // namespace
