@@ -160,7 +160,67 @@ Status LiveCore::run_paced(simgrid::s4u::Engine& engine, double end_s, const Sce
   }
   // The scenario's switchover windows, opened once the core's clock is at the start.
   YB_RETURN_IF_ERROR(open_windows(*pool_, s));
-  YB_ASSIGN_OR_RETURN(PaceResult pr, sim::run_paced(engine, end_s, plan, *bridge_));
+  // The scenario's crashes: kill -9 when the simulation reaches `at`, restart `down` wall
+  // seconds later on the same ledger and port (the pool's channels reconnect within a second).
+  struct Crash {
+    FaultSpec spec;
+    double at_s = 0;
+    bool killed = false, restarted = false;
+    std::chrono::steady_clock::time_point killed_wall;
+    double killed_sim = 0, restarted_sim = 0, restart_wall_s = 0;
+  };
+  std::vector<Crash> crashes;
+  for (const FaultSpec& f : s.faults) crashes.push_back(Crash{f, static_cast<double>(f.at.s - s.clock.start.s)});
+  Status fault_status;
+  PaceOptions po;
+  if (!crashes.empty()) {
+    YB_CHECK(process_ != nullptr, "a crash needs a started core (the scenario check refuses core.address)");
+    po.on_turn = [&](double now) {
+      for (Crash& c : crashes) {
+        if (!c.killed && now >= c.at_s) {
+          process_->kill9();
+          c.killed = true;
+          c.killed_wall = std::chrono::steady_clock::now();
+          c.killed_sim = now;
+          if (o_.log)
+            std::fprintf(stderr, "yibao-sim: killed yibao-core (kill -9) at %s; restart in %.0f s\n",
+                         format_iso(s.clock.start.plus_seconds(static_cast<int64_t>(now))).c_str(), c.spec.down_s);
+        }
+        if (c.killed && !c.restarted &&
+            std::chrono::steady_clock::now() - c.killed_wall >= std::chrono::duration<double>(c.spec.down_s)) {
+          const auto t0 = std::chrono::steady_clock::now();
+          Status st = process_->restart();
+          c.restarted = true;
+          c.restarted_sim = now;
+          c.restart_wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+          if (!st.ok() && fault_status.ok()) fault_status = st;
+          if (o_.log)
+            std::fprintf(stderr, "yibao-sim: restarted yibao-core at %s (%s)\n",
+                         format_iso(s.clock.start.plus_seconds(static_cast<int64_t>(now))).c_str(),
+                         st.ok() ? "listening again" : std::string(st.message()).c_str());
+        }
+      }
+    };
+  }
+  YB_ASSIGN_OR_RETURN(PaceResult pr, sim::run_paced(engine, end_s, plan, *bridge_, po));
+  for (Crash& c : crashes) {
+    if (c.killed && !c.restarted) {  // the run ended inside the down time: the checker needs the core
+      Status st = process_->restart();
+      c.restarted = true;
+      c.restarted_sim = simgrid::s4u::Engine::get_clock();
+      if (!st.ok() && fault_status.ok()) fault_status = st;
+    }
+    auto civil_at = [&](double t) { return format_iso(s.clock.start.plus_seconds(static_cast<int64_t>(t))); };
+    nlohmann::json f{{"kill", c.spec.kill}, {"at", format_iso(c.spec.at)}, {"down_s", c.spec.down_s}};
+    if (c.killed) {
+      f["killed_at"] = civil_at(c.killed_sim);
+      f["restarted_at"] = civil_at(c.restarted_sim);
+      f["wall_restart_s"] = std::round(c.restart_wall_s * 1000) / 1000;
+    }
+    faults_.push_back(f);
+  }
+  if (!fault_status.ok())
+    return Status(Code::kUnavailable, "", "the core did not come back after a crash: " + std::string(fault_status.message()));
   // Replies still on the simulated network reach their sites; the sites then end by themselves.
   engine.run();
   const double sim_end = simgrid::s4u::Engine::get_clock();

@@ -72,6 +72,9 @@ class LiveCore {
   // The switchover windows as the core listed them after the run (scenario `switchover`; an
   // empty array when the listing failed; null without windows).
   const nlohmann::json& windows() const { return windows_; }
+  // The crashes run (scenario `faults`): [{kill, at, down_s, killed_at, restarted_at,
+  // wall_restart_s}], civil times of the simulation; null without faults.
+  const nlohmann::json& faults() const { return faults_; }
   // D1, D2, D3, D5, D7 against the ledger.
   // `care_year`: the civil year of the simulated visits (their accumulators' year).
   Result<std::vector<InvariantResult>> check(const std::vector<JournalEntry>& journal,
@@ -88,6 +91,7 @@ class LiveCore {
   int32_t year_ = 0;
   bool fresh_ = false;
   nlohmann::json windows_;
+  nlohmann::json faults_;
   bool admin_clock_ = false;
   // Admin clock: the civil days the run covered ("yyyy-MM-dd"), the checker's period.
   std::string first_day_, last_day_;

@@ -270,6 +270,7 @@ json make_result(const Scenario& s, const Metrics& m, const RunInfo& run) {
                     {"settlements", money.settlements}};
   r["spans"] = spans_json(s, run);
   if (!s.switchover.empty()) r["outage"] = outage_json(s, m, run);
+  if (!s.faults.empty()) r["faults"] = run.faults.is_null() ? json::array() : run.faults;
 
   r["wall_s"] = round3(run.wall_s);
   r["wall_started"] = run.wall_started;

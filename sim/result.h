@@ -97,6 +97,8 @@ struct RunInfo {
   std::optional<double> lag_tolerance_ms;
   // Switchover: the windows as the core listed them after the run (LiveCore::windows()).
   nlohmann::json windows;
+  // Faults: the crashes as they ran (LiveCore::faults()).
+  nlohmann::json faults;
 };
 
 struct SloResult {

@@ -386,6 +386,7 @@ int Run::finish() {
     }
     info_.invariants = std::move(*inv);
     info_.windows = live_->windows();
+    info_.faults = live_->faults();
   } else {
     info_.invariants = check_modelled(metrics_->journal_entries());
   }

@@ -22,7 +22,7 @@ using scenario_detail::Readers;
 namespace {
 
 // Keys of later issues: refused by name rather than as unknown keys.
-constexpr std::string_view kNotBuilt[] = {"faults", "sweep"};
+constexpr std::string_view kNotBuilt[] = {"sweep"};
 
 // The repository root the binary was built from (models/data/presets.yaml is under it).
 fs::path repository_root() { return fs::path(models::default_presets_path()).parent_path().parent_path().parent_path(); }
@@ -74,7 +74,7 @@ void read_top(Readers& in, const YAML::Node& root, Scenario& s) {
     if (key == "policy") return r.fail(kv.first, "policy is a key of core: write core.policy");
   }
   if (!r.map(root, "the scenario", {"name", "question", "scale", "clock", "mode", "seed", "workload", "core", "pace",
-                                    "switchover", "backfill", "slo", "outputs", "mmc"}))
+                                    "switchover", "backfill", "faults", "slo", "outputs", "mmc"}))
     return;
   // An mmc run has no network and no calendar: its clock is optional.
   if (!root["mmc"] && !r.require(root, "clock")) return;
@@ -91,6 +91,7 @@ void read_top(Readers& in, const YAML::Node& root, Scenario& s) {
   if (root["pace"]) scenario_detail::read_pace(in, root["pace"], s.pace);
   if (root["switchover"]) scenario_detail::read_switchover(in, root["switchover"], s.switchover);
   if (root["backfill"]) scenario_detail::read_backfill(in, root["backfill"], s.backfill);
+  if (root["faults"]) scenario_detail::read_faults(in, root["faults"], s.faults);
   if (root["slo"]) scenario_detail::read_slos(in, root["slo"], s.slo);
   if (root["outputs"]) scenario_detail::read_outputs(in, root["outputs"], s.outputs);
   if (root["mmc"]) {
@@ -119,6 +120,25 @@ void check_across(models::YamlReader& r, const YAML::Node& root, Scenario& s) {
       if (!(w.from < end))
         return r.fail(root["switchover"][i], "window from " + format_iso(w.from) + " is after the run's end (" +
                                                  format_iso(end) + ")");
+    }
+  }
+  if (!s.faults.empty()) {
+    if (s.mode != Mode::kLive) return r.fail(root["faults"], "faults act on a real core: the run must be live");
+    if (!s.core.address.empty())
+      return r.fail(root["faults"], "a core crash needs a core yibao-sim starts itself: remove core.address");
+    const CivilTime end = s.clock.start.plus_seconds(static_cast<int64_t>(s.clock.duration_s));
+    for (size_t i = 0; i < s.faults.size(); ++i) {
+      const FaultSpec& f = s.faults[i];
+      if (!(s.clock.start < f.at) || !(f.at < end))
+        return r.fail(root["faults"][i]["at"], "at: " + format_iso(f.at) + " lies outside the run (" +
+                                                   format_iso(s.clock.start) + " to " + format_iso(end) + ")");
+      // The down time is wall time: the span around the crash must be paced.
+      const PaceSpan* span = nullptr;
+      for (const PaceSpan& p : s.pace)
+        if (!p.from || !(f.at < *p.from)) span = &p;
+      if (span != nullptr && span->speed <= 0)
+        return r.fail(root["faults"][i]["at"], "a core crash's down time is wall time: the pace span around " +
+                                                   format_iso(f.at) + " must be live or accelerated, not max");
     }
   }
   if (root["backfill"] && s.switchover.empty())

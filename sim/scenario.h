@@ -131,6 +131,16 @@ struct BackfillSpec {
   double abandoned = 0;
 };
 
+// A timed fault (scenario `faults`). Built: the core killed (kill -9) at `at` and restarted on
+// the same ledger and port `down_s` WALL seconds later (a started core only; the span around
+// `at` must be paced). Other fault kinds are refused as not built yet.
+struct FaultSpec {
+  CivilTime at;
+  std::string kill = "core";
+  double down_s = 30;  // wall seconds
+  int line = 0;
+};
+
 // An SLO: metric is a path into result.json ("latency_ms.2207.p99", "counts.failed_total").
 struct Slo {
   std::string name;
@@ -169,6 +179,7 @@ struct Scenario {
   CoreSpec core;
   std::vector<PaceSpan> pace;       // live: one or more spans, in order
   std::vector<SwitchoverSpec> switchover;  // live, admin clock: windows opened in the core
+  std::vector<FaultSpec> faults;           // live, a started core: crashes
   BackfillSpec backfill;
   std::vector<Slo> slo;
   OutputSpec outputs;

@@ -196,6 +196,25 @@ void read_switchover(Readers& in, const YAML::Node& n, std::vector<SwitchoverSpe
   }
 }
 
+void read_faults(Readers& in, const YAML::Node& n, std::vector<FaultSpec>& out) {
+  if (!in.r.seq(n, "faults")) return;
+  for (const auto& f : n) {
+    if (f.IsMap()) {
+      for (const char* kind : {"host", "link", "fep", "line", "card_reader", "slow", "lose_replies", "suspend"})
+        if (f[kind]) return in.r.fail(f[kind], std::string("fault kind '") + kind + "' is not built yet (built: kill: core)");
+    }
+    if (!in.r.map(f, "a fault", {"at", "kill", "down"})) return;
+    if (!in.r.require(f, "at") || !in.r.require(f, "kill")) return;
+    FaultSpec spec;
+    spec.line = f.Mark().line + 1;
+    in.v.civil_of(f["at"], "at", spec.at);
+    in.v.one_of(f, "kill", spec.kill, {"core"});
+    in.v.duration(f, "down", spec.down_s, positive());
+    if (!in.r.ok()) return;
+    out.push_back(spec);
+  }
+}
+
 void read_backfill(Readers& in, const YAML::Node& n, BackfillSpec& out) {
   if (!in.r.map(n, "backfill", {"rate_per_hour", "abandoned"})) return;
   in.v.number(n, "rate_per_hour", out.rate_per_hour, Range{0, 3600, true, "in (0, 3600]"});

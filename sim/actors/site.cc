@@ -33,6 +33,7 @@ namespace v1 = settlement::v1;
 enum : uint32_t { kArrival = 1, kStepDone = 2, kDeadline = 3, kSignInDeadline = 4, kSignInAgain = 5, kBackfill = 6 };
 constexpr uint64_t kSignInTag = 1ULL << 63;
 constexpr int kDeadlineExceeded = 4;  // grpc::StatusCode numbers
+constexpr double kReverseRetryS = 5;  // a 2601 left unanswered is sent again after this
 constexpr int kUnavailable = 14;
 
 struct Facility {
@@ -542,6 +543,13 @@ class Site {
   // original msgid, DOMAIN.md §3.4); anything else ends the visit as failed.
   void unknown_outcome(VisitState& v, double now) {
     Facility& f = facility_of(v);
+    // A reversal is sent again until the core answers it (DOMAIN.md §3.4: the unknown outcome
+    // must be settled one way): every kReverseRetryS while the run lasts (a crashed core comes
+    // back), as a fresh 2601 of the same original.
+    if (v.rpc == Rpc::kReverse && now + kReverseRetryS < ctx_->end_s + ctx_->drain_s) {
+      events_.push(now + kReverseRetryS, kStepDone, v.id);
+      return;
+    }
     if (moves_money(v.rpc) && !v.reversing) {
       journal(v, f, nullptr, JournalEntry::Outcome::kUnknown, now);
       ctx_->metrics->on_unknown(txn_code(v.rpc), now);

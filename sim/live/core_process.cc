@@ -162,32 +162,55 @@ Result<std::unique_ptr<CoreProcess>> CoreProcess::start(const CoreProcessOptions
                                 "--log-level", o.log_level};
   if (o.clock != "wall") args.insert(args.end(), {"--clock", o.clock});
   args.insert(args.end(), o.extra_args.begin(), o.extra_args.end());
-  YB_ASSIGN_OR_RETURN(const pid_t pid, spawn(args, core->log_path_));
-  core->pid_ = pid;
-
-  const auto deadline = steady_clock::now() + o.start_timeout;
-  for (;;) {
-    const std::string out = read_all(core->log_path_);
-    if (const int port = listening_port(out); port > 0) {
-      core->port_ = port;
-      break;
-    }
-    int code = 0;
-    if (wait_until(pid, steady_clock::now(), &code)) {
-      core->pid_ = -1;
-      return Status(Code::kUnavailable, "", "yibao-core exited at start (" + describe_exit(code) + "): " + last_line(out));
-    }
-    if (steady_clock::now() >= deadline) {
-      return Status(Code::kUnavailable, "",
-                    "yibao-core did not say it listens within " + std::to_string(o.start_timeout.count()) +
-                        " s: " + last_line(out));  // the destructor kills it
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  core->args_ = args;
+  core->start_timeout_ = o.start_timeout;
+  YB_RETURN_IF_ERROR(core->launch(args, core->log_path_, "at start"));
 
   const grpc::Status token = client::read_admin_token(core->ledger_ + ".admin-token", &core->admin_token_);
   if (!token.ok()) return Status(Code::kUnavailable, "", "yibao-core admin token: " + token.error_message());
   return core;
+}
+
+Status CoreProcess::launch(const std::vector<std::string>& args, const std::string& log_path, const char* when) {
+  YB_ASSIGN_OR_RETURN(const pid_t pid, spawn(args, log_path));
+  pid_ = pid;
+  const auto deadline = steady_clock::now() + start_timeout_;
+  for (;;) {
+    const std::string out = read_all(log_path);
+    if (const int port = listening_port(out); port > 0) {
+      port_ = port;
+      return Status::Ok();
+    }
+    int code = 0;
+    if (wait_until(pid, steady_clock::now(), &code)) {
+      pid_ = -1;
+      return Status(Code::kUnavailable, "",
+                    std::string("yibao-core exited ") + when + " (" + describe_exit(code) + "): " + last_line(out));
+    }
+    if (steady_clock::now() >= deadline) {
+      return Status(Code::kUnavailable, "",
+                    std::string("yibao-core did not say it listens ") + when + " within " +
+                        std::to_string(start_timeout_.count()) + " s: " + last_line(out));  // the destructor kills it
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+void CoreProcess::kill9() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  int code = 0;
+  wait_until(pid_, steady_clock::now() + std::chrono::seconds(10), &code);
+  pid_ = -1;
+}
+
+Status CoreProcess::restart() {
+  if (pid_ > 0) return Status(Code::kFailedPrecondition, "", "yibao-core is still running: kill9() first");
+  std::vector<std::string> args = args_;
+  for (size_t i = 0; i + 1 < args.size(); ++i)
+    if (args[i] == "--listen") args[i + 1] = "127.0.0.1:" + std::to_string(port_);  // the same port
+  log_path_ = dir_ + "/core-restart-" + std::to_string(++restarts_) + ".log";
+  return launch(args, log_path_, "at restart");
 }
 
 Status CoreProcess::stop() {

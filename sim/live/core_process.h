@@ -81,6 +81,12 @@ class CoreProcess {
   // exit code or signal otherwise. A second call returns the first outcome.
   Status stop();
   bool running() const { return pid_ > 0; }
+  // A crash drill: SIGKILL, no drain (what was not committed is lost; what was is on the ledger).
+  void kill9();
+  // After kill9(): the same core again on the same ledger, token and port; waits until it
+  // listens (start_timeout). Its output goes to core-restart-N.log in the same directory.
+  // UNAVAILABLE "yibao-core did not restart: ..." otherwise.
+  Status restart();
 
   // "127.0.0.1:PORT".
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
@@ -95,6 +101,8 @@ class CoreProcess {
 
  private:
   CoreProcess() = default;
+  // Spawns `args` with output to `log_path` and waits for its listening line.
+  Status launch(const std::vector<std::string>& args, const std::string& log_path, const char* when);
 
   pid_t pid_ = -1;
   int port_ = 0;
@@ -106,6 +114,9 @@ class CoreProcess {
   std::chrono::seconds stop_timeout_{20};
   bool stopped_ = false;
   Status stop_status_;
+  std::vector<std::string> args_;  // the command line of the first start (--listen 127.0.0.1:0)
+  std::chrono::seconds start_timeout_{60};
+  int restarts_ = 0;
 };
 
 }  // namespace yibao::sim

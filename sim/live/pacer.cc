@@ -58,6 +58,7 @@ struct Loop {
         span.wall_lag.add(std::max(0.0, us_between(bridge.wall_at(s4u::Engine::get_clock()), Clock::now())));
       }
       deliver_now();
+      if (options.on_turn) options.on_turn(s4u::Engine::get_clock());
 
       const double clock = s4u::Engine::get_clock();
       if (clock >= span_end && (!last || drained())) return;
@@ -71,6 +72,7 @@ struct Loop {
     bridge.set_unpaced();
     for (;;) {
       const double clock = s4u::Engine::get_clock();
+      if (options.on_turn) options.on_turn(clock);
       if (bridge.outstanding() > 0) {
         // Calls from before (a paced span): the clock stands still until they are answered.
         if (clock >= span_end && last && drained()) return;

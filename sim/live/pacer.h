@@ -40,6 +40,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "models/histogram.h"
@@ -57,6 +58,10 @@ struct PaceOptions {
   double max_slice_ms = 20;   // most wall-equivalent simulated time one run_until covers
   double max_step_s = 60;     // max spans: most simulated time one run_until covers
   double drain_s = 35;        // wall time allowed after end_sim_s for outstanding replies
+  // Called by the main thread after every loop turn with the simulated time reached (outside any
+  // actor, the engine idle): timed actions on the real world, such as a crash drill's kill -9
+  // and restart of the core (LiveCore). May block; a paced span then catches up.
+  std::function<void(double sim_now)> on_turn;
 };
 
 // One span of the plan: from `from_s` (simulated seconds) to the next span's from_s.

@@ -239,7 +239,9 @@ const BadCase kBadScenarios[] = {
     {"slo without threshold", "clock: {start: 2024-03-04}\nslo:\n  - {metric: counts.failed}\n", "bad.yaml:3: missing key 'threshold'"},
     {"two slos one name", "clock: {start: 2024-03-04}\nslo:\n  - {metric: counts.failed, threshold: 0}\n  - {metric: counts.failed, threshold: 1}\n", "bad.yaml:4: two SLOs are named 'counts.failed'"},
     // Keys of later issues.
-    {"faults", "clock: {start: 2024-03-04}\nfaults:\n  - {at: 1h, kill: core}\n", "bad.yaml:2: faults is not built yet"},
+    {"faults modelled", "clock: {start: 2024-03-04}\nfaults:\n  - {at: 2024-03-04 00:10:00, kill: core}\n", "bad.yaml:3: faults act on a real core: the run must be live"},
+    {"fault kind not built", "clock: {start: 2024-03-04}\nfaults:\n  - {at: 2024-03-04 00:10:00, link: county_municipal}\n", "bad.yaml:3: fault kind 'link' is not built yet"},
+    {"crash in a max span", "clock: {start: 2024-03-04}\nmode: live\npace: [{kind: max}]\nfaults:\n  - {at: 2024-03-04 00:10:00, kill: core}\n", "bad.yaml:5: a core crash's down time is wall time"},
     // Switchover and back-fill.
     {"switchover modelled", "clock: {start: 2024-03-04}\nswitchover:\n  - {from: 2024-03-04 00:10:00, to: 2024-03-04 00:20:00}\n", "bad.yaml:3: switchover windows are opened in a real core: the run must be live"},
     {"switchover on the wall clock", "clock: {start: 2024-03-04}\nmode: live\npace: [{speed: 60}]\nswitchover:\n  - {from: 2024-03-04 00:10:00, to: 2024-03-04 00:20:00}\n", "bad.yaml:5: switchover windows are in civil time: the run needs core.clock: admin"},
