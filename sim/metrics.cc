@@ -1,11 +1,22 @@
 #include "sim/metrics.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "models/check.h"
 
 namespace yibao::sim {
+
+const std::string& counters_queue_name(models::Level kind) {
+  static const std::array<std::string, 6> names = [] {
+    std::array<std::string, 6> n;
+    for (size_t i = 0; i < n.size(); ++i)
+      n[i] = std::string("counters.") + std::string(facility_type_name(static_cast<models::Level>(i)));
+    return n;
+  }();
+  return names.at(static_cast<size_t>(kind));
+}
 
 std::string queue_class(const std::string& queue) {
   const size_t cut = queue.find_first_of(".:");

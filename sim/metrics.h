@@ -123,6 +123,10 @@ struct OutageCounts {
   std::vector<double> wait_s;    // per back-fill: care time → settled, seconds
 };
 
+// The queue name of a facility kind's counter windows ("counters.level2"), built once (sites
+// report a queue length at every window).
+const std::string& counters_queue_name(models::Level kind);
+
 // One row of timeseries.csv: what happened in [start_s, start_s + bucket_s). Every bucket is
 // kept, warm-up ones too (flagged), so the plots show the run from its start.
 struct Bucket {

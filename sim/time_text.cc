@@ -1,5 +1,7 @@
 #include "sim/time_text.h"
 
+#include <chrono>
+
 namespace yibao::sim {
 namespace {
 
@@ -36,5 +38,10 @@ std::string text(CivilTime t, char date_sep, char mid, char time_sep) {
 
 std::string envelope_text(CivilTime t) { return text(t, '-', ' ', ':'); }
 std::string compact_text(CivilTime t) { return text(t, 0, 0, 0); }
+
+CivilTime china_civil_now() {
+  using namespace std::chrono;
+  return CivilTime{duration_cast<seconds>(system_clock::now().time_since_epoch()).count() + 8 * 3600};
+}
 
 }  // namespace yibao::sim

@@ -13,5 +13,7 @@ namespace yibao::sim {
 
 std::string envelope_text(CivilTime t);  // 2020-05-08 18:00:00, as format_envelope
 std::string compact_text(CivilTime t);   // 20200508180000, as format_compact
+// The wall clock now as China's civil time (UTC+8): the time field of a live run's msgids.
+CivilTime china_civil_now();
 
 }  // namespace yibao::sim

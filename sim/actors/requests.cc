@@ -270,4 +270,41 @@ std::unique_ptr<Message> build_request(Rpc rpc, VisitState& v, const Caller& c, 
   return nullptr;
 }
 
+namespace {
+
+void take_split(VisitState& v, const v1::SetlInfo& s) {
+  v.medfee = s.medfee_sumamt();
+  v.fund = s.fund_pay_sumamt();
+  v.acct = s.acct_pay();
+  v.cash = s.psn_cash_pay();
+}
+
+}  // namespace
+
+void absorb_reply(VisitState& v, const Message& r) {
+  switch (v.rpc) {
+    case Rpc::kRegister: v.mdtrt_id = static_cast<const v1::RegisterReply&>(r).mdtrt_id(); break;
+    case Rpc::kAdmit: v.mdtrt_id = static_cast<const v1::AdmitReply&>(r).mdtrt_id(); break;
+    case Rpc::kUploadFees:
+      for (const auto& l : static_cast<const v1::UploadFeesReply&>(r).result()) v.medfee += l.det_item_fee_sumamt();
+      break;
+    case Rpc::kUploadInpatientFees:
+      for (const auto& l : static_cast<const v1::UploadInpatientFeesReply&>(r).result()) v.medfee += l.det_item_fee_sumamt();
+      break;
+    case Rpc::kPreSettle: take_split(v, static_cast<const v1::PreSettleReply&>(r).setlinfo()); break;
+    case Rpc::kInpatientPreSettle: take_split(v, static_cast<const v1::InpatientPreSettleReply&>(r).setlinfo()); break;
+    case Rpc::kPharmacyPreSettle: take_split(v, static_cast<const v1::PharmacyPreSettleReply&>(r).setlinfo()); break;
+    default: break;
+  }
+}
+
+const v1::SetlInfo* settlement_info(Rpc rpc, const Message& m) {
+  switch (rpc) {
+    case Rpc::kSettle: return &static_cast<const v1::SettleReply&>(m).setlinfo();
+    case Rpc::kInpatientSettle: return &static_cast<const v1::InpatientSettleReply&>(m).setlinfo();
+    case Rpc::kPharmacySettle: return &static_cast<const v1::PharmacySettleReply&>(m).setlinfo();
+    default: return nullptr;
+  }
+}
+
 }  // namespace yibao::sim

@@ -38,6 +38,13 @@ std::unique_ptr<google::protobuf::Message> build_request(Rpc rpc, VisitState& v,
 // The sign-in (9001) of a facility.
 std::unique_ptr<google::protobuf::Message> build_sign_in(const Caller& c, const std::string& msgid, CivilTime now);
 
+// What the visit's next calls need from the answer `reply` to its call v.rpc: the visit id
+// (2201, 2401), the accepted fee total (2204, 2301), the pre-settlement's declared split (2206,
+// 2303, 2101).
+void absorb_reply(VisitState& v, const google::protobuf::Message& reply);
+// The settlement in the answer to a settle call (2207, 2304, 2102); null for any other call.
+const settlement::v1::SetlInfo* settlement_info(Rpc rpc, const google::protobuf::Message& reply);
+
 // One fee line: price in whole fen, units whole, so det_item_fee_sumamt = price × units exactly.
 settlement::v1::FeeLine to_fee_line(const models::PlannedLine& l, int sn, const std::string& rxno, CivilTime now);
 

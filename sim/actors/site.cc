@@ -9,8 +9,6 @@
 
 #include <fmt/format.h>
 
-#include <array>
-#include <chrono>
 #include <unordered_map>
 
 #include "sim/actors/event_queue.h"
@@ -54,21 +52,6 @@ struct Facility {
   double backfill_next = 0;
   uint64_t offline = 0;
 };
-
-// A visit that went offline during a card_settlement window, waiting for its back-fill.
-struct OfflineVisit {
-  uint32_t fac = 0;
-  models::VisitKind kind = models::VisitKind::kOutpatient;
-  models::Person person;
-  std::string insutype;
-  std::vector<models::FeePlanModel> plans;
-  double care_s = 0;
-};
-
-CivilTime wall_china_now() {
-  using namespace std::chrono;
-  return CivilTime{duration_cast<seconds>(system_clock::now().time_since_epoch()).count() + 8 * 3600};
-}
 
 class Site {
  public:
@@ -130,7 +113,7 @@ class Site {
     const uint32_t j = facilities_[fac].index;
     if (ctx_->workload->daily_volume(j, models::VisitKind::kInpatient) <= 0) return;
     for (const models::VisitPlan& plan : ctx_->workload->in_house_at(j, ctx_->civil_start, *ctx_->fees, ctx_->seed)) {
-      VisitState& v = open_visit(fac, plan, 0);
+      VisitState& v = open_visit(fac, plan.kind, ctx_->population->person(plan.person), 0);
       v.in_house = true;
       v.admitted = plan.arrival;
       const auto elapsed = static_cast<double>(ctx_->civil_start.s - plan.arrival.s);
@@ -191,22 +174,22 @@ class Site {
     ++started_;
     models::Rng rng(ctx_->seed, models::stream_id("visit"), (uint64_t{f.index} << 32) | f.visits++);
     const models::VisitPlan plan = ctx_->workload->plan_visit(f.index, kind, civil(now), *ctx_->fees, rng);
-    VisitState& v = open_visit(fac, plan, now);
+    VisitState& v = open_visit(fac, plan.kind, ctx_->population->person(plan.person), now);
     v.plans = plan.fees;
     v.script = make_script(plan, *ctx_->workload, rng);
     advance(v, now);
   }
 
-  // A new visit of `plan` at facility `fac` (its script and fee plans are the caller's to fill).
-  VisitState& open_visit(uint32_t fac, const models::VisitPlan& plan, double now) {
+  // A new visit of `person` at facility `fac` (its script and fee plans are the caller's to fill).
+  VisitState& open_visit(uint32_t fac, models::VisitKind kind, const models::Person& person, double now) {
     const Facility& f = facilities_[fac];
     const uint64_t id = next_visit_id_++;
     VisitState& v = visits_[id];
     v.id = id;
     v.fac = fac;
-    v.kind = plan.kind;
+    v.kind = kind;
     v.arrived = now;
-    v.person = ctx_->population->person(plan.person);
+    v.person = person;
     v.insutype = std::to_string(static_cast<int>(v.person.insutype));
     v.rxno = fmt::format("RX{}{:08}", f.caller.fixmedins_code.substr(6), id % 100000000);
     return v;
@@ -221,7 +204,7 @@ class Site {
           Facility& f = facility_of(v);
           ++v.pc;
           const bool starts = f.windows.arrive(now, v.id);
-          ctx_->metrics->on_queue(queue_name(f.level), now, f.windows.queued());
+          ctx_->metrics->on_queue(counters_queue_name(f.level), now, f.windows.queued());
           if (!starts) return;  // resumed by a window's release
           v.at_window = true;
           break;
@@ -250,7 +233,7 @@ class Site {
     v.at_window = false;
     Facility& f = facility_of(v);
     std::optional<uint64_t> next = f.windows.release(now);
-    ctx_->metrics->on_queue(queue_name(f.level), now, f.windows.queued());
+    ctx_->metrics->on_queue(counters_queue_name(f.level), now, f.windows.queued());
     if (next) {
       auto it = visits_.find(*next);
       if (it != visits_.end()) {
@@ -275,21 +258,11 @@ class Site {
   // The visit is in a warm ward's warm-up (its admission or a catch-up upload).
   static bool warming_up(const VisitState& v) { return v.in_house && v.pc < v.warm_steps; }
 
-  // The counters' queue name per facility kind, built once (on_queue runs at every window).
-  static const std::string& queue_name(models::Level l) {
-    static const std::array<std::string, 6> names = [] {
-      std::array<std::string, 6> n;
-      for (size_t i = 0; i < n.size(); ++i)
-        n[i] = std::string("counters.") + std::string(facility_type_name(static_cast<models::Level>(i)));
-      return n;
-    }();
-    return names.at(static_cast<size_t>(l));
-  }
 
   // ---- Calls ----------------------------------------------------------------------------
 
   std::string next_msgid(Facility& f, double now) {
-    const int64_t second = ctx_->live ? wall_china_now().s : civil(now).s;
+    const int64_t second = ctx_->live ? china_civil_now().s : civil(now).s;
     if (second > f.msgid_second) {
       f.msgid_second = second;
       f.msgid_seq = 0;
@@ -440,10 +413,10 @@ class Site {
       v.failed = true;
       return finish(v, now);
     }
-    absorb(v, *r);
+    absorb_reply(v, *r->body);
     if (moves_money(v.rpc) || v.rpc == Rpc::kReverse) journal(v, f, r.get(), JournalEntry::Outcome::kAcked, now);
     if (v.backfill && r->body) {
-      if (const v1::SetlInfo* s = setlinfo_of(v.rpc, *r->body))
+      if (const v1::SetlInfo* s = settlement_info(v.rpc, *r->body))
       {
         v.owed = s->fund_pay_sumamt() + s->acct_pay() + s->acct_mulaid_pay();
         v.settled = true;
@@ -455,43 +428,6 @@ class Site {
     }
     ++v.pc;
     advance(v, now);
-  }
-
-  // Takes what the next calls need from an answer.
-  void absorb(VisitState& v, const CoreReply& r) {
-    switch (v.rpc) {
-      case Rpc::kRegister: v.mdtrt_id = static_cast<const v1::RegisterReply&>(*r.body).mdtrt_id(); break;
-      case Rpc::kAdmit: v.mdtrt_id = static_cast<const v1::AdmitReply&>(*r.body).mdtrt_id(); break;
-      case Rpc::kUploadFees:
-        for (const auto& l : static_cast<const v1::UploadFeesReply&>(*r.body).result()) v.medfee += l.det_item_fee_sumamt();
-        break;
-      case Rpc::kUploadInpatientFees:
-        for (const auto& l : static_cast<const v1::UploadInpatientFeesReply&>(*r.body).result())
-          v.medfee += l.det_item_fee_sumamt();
-        break;
-      case Rpc::kPreSettle: take_split(v, static_cast<const v1::PreSettleReply&>(*r.body).setlinfo()); break;
-      case Rpc::kInpatientPreSettle:
-        take_split(v, static_cast<const v1::InpatientPreSettleReply&>(*r.body).setlinfo());
-        break;
-      case Rpc::kPharmacyPreSettle: take_split(v, static_cast<const v1::PharmacyPreSettleReply&>(*r.body).setlinfo()); break;
-      default: break;
-    }
-  }
-
-  static void take_split(VisitState& v, const v1::SetlInfo& s) {
-    v.medfee = s.medfee_sumamt();
-    v.fund = s.fund_pay_sumamt();
-    v.acct = s.acct_pay();
-    v.cash = s.psn_cash_pay();
-  }
-
-  static const v1::SetlInfo* setlinfo_of(Rpc rpc, const google::protobuf::Message& m) {
-    switch (rpc) {
-      case Rpc::kSettle: return &static_cast<const v1::SettleReply&>(m).setlinfo();
-      case Rpc::kInpatientSettle: return &static_cast<const v1::InpatientSettleReply&>(m).setlinfo();
-      case Rpc::kPharmacySettle: return &static_cast<const v1::PharmacySettleReply&>(m).setlinfo();
-      default: return nullptr;
-    }
   }
 
   // Journals the outcome of v's current call; `r` is its answer (null when none came).
@@ -511,7 +447,7 @@ class Site {
       e.backfill_care = envelope_text(v.care);
     }
     if (outcome == JournalEntry::Outcome::kAcked && r != nullptr && r->body) {
-      if (const v1::SetlInfo* s = setlinfo_of(v.rpc, *r->body)) fill_journal_split(*s, &e);
+      if (const v1::SetlInfo* s = settlement_info(v.rpc, *r->body)) fill_journal_split(*s, &e);
     }
     ctx_->metrics->journal(std::move(e));
   }
@@ -605,7 +541,6 @@ class Site {
       o.fac = v.fac;
       o.kind = v.kind;
       o.person = v.person;
-      o.insutype = v.insutype;
       o.plans = v.plans;
       o.care_s = v.arrived;
       const double slot = std::max(f.backfill_next, reopen_s);
@@ -623,28 +558,12 @@ class Site {
   void start_backfill(uint64_t index, double now) {
     if (now >= ctx_->end_s) return;
     const OfflineVisit& o = offline_[index];
-    const uint64_t id = next_visit_id_++;
-    VisitState& v = visits_[id];
-    v.id = id;
-    v.fac = o.fac;
-    v.kind = o.kind;
-    v.arrived = now;
-    v.person = o.person;
-    v.insutype = o.insutype;
+    VisitState& v = open_visit(o.fac, o.kind, o.person, now);
     v.plans = o.plans;
-    v.rxno = fmt::format("RX{}{:08}", facility_of(v).caller.fixmedins_code.substr(6), id % 100000000);
     v.backfill = true;
     v.care_s = o.care_s;
     v.care = civil(o.care_s);
-    v.owed = 0;
-    if (o.kind == models::VisitKind::kPharmacy) {
-      v.script = {Step{StepKind::kQueue, Rpc::kSignIn, 0}, Step{StepKind::kCall, Rpc::kPharmacyPreSettle, 0},
-                  Step{StepKind::kCall, Rpc::kPharmacySettle, 0}, Step{StepKind::kRelease, Rpc::kSignIn, 0}};
-    } else {
-      v.script = {Step{StepKind::kQueue, Rpc::kSignIn, 0}, Step{StepKind::kCall, Rpc::kRegister, 0},
-                  Step{StepKind::kCall, Rpc::kVisitInfo, 0}, Step{StepKind::kCall, Rpc::kUploadFees, 0}, Step{StepKind::kCall, Rpc::kPreSettle, 0},
-                  Step{StepKind::kCall, Rpc::kSettle, 0}, Step{StepKind::kRelease, Rpc::kSignIn, 0}};
-    }
+    v.script = make_backfill_script(o.kind);
     advance(v, now);
   }
 

@@ -90,4 +90,14 @@ struct VisitState {
   int sn_mark = 0;
 };
 
+// A visit that went offline during a card_settlement window (the patient paid in full), kept
+// by its site until its back-fill (make_backfill_script).
+struct OfflineVisit {
+  uint32_t fac = 0;  // index into the site's facilities
+  models::VisitKind kind = models::VisitKind::kOutpatient;
+  models::Person person;
+  std::vector<models::FeePlanModel> plans;
+  double care_s = 0;  // simulated time of the care (the visit's arrival)
+};
+
 }  // namespace yibao::sim

@@ -56,6 +56,13 @@ std::vector<Step> make_script(const models::VisitPlan& plan, const models::Workl
   return s;
 }
 
+std::vector<Step> make_backfill_script(models::VisitKind kind) {
+  if (kind == models::VisitKind::kPharmacy)
+    return {queue(), call(Rpc::kPharmacyPreSettle), call(Rpc::kPharmacySettle), release()};
+  return {queue(),         call(Rpc::kRegister), call(Rpc::kVisitInfo), call(Rpc::kUploadFees),
+          call(Rpc::kPreSettle), call(Rpc::kSettle), release()};
+}
+
 std::vector<Step> make_in_house_script(const models::VisitPlan& plan, double elapsed_s,
                                        const models::WorkloadModel& w, std::vector<models::FeePlanModel>* plans,
                                        size_t* warm_steps) {

@@ -21,6 +21,11 @@ std::vector<Step> make_script(const models::VisitPlan& plan, const models::Workl
 // `plans` receives the fee plans in the order the uploads send them: the past ones merged into
 // groups of ≤ kMaxCatchUpLines lines (whole plans), then the future ones. `warm_steps` receives
 // the number of leading steps up to the end of the warm-up.
+// The back-fill of an offline visit (DOMAIN.md §7.3) at a counter window: registration, visit
+// information, fees, pre-settle and settle of an outpatient visit or refill, or the sale's
+// pre-settle and settle; the calls carry backfill_flag = 1 and the care time (requests.h).
+std::vector<Step> make_backfill_script(models::VisitKind kind);
+
 inline constexpr size_t kMaxCatchUpLines = 300;  // the core's bound on lines per upload
 std::vector<Step> make_in_house_script(const models::VisitPlan& plan, double elapsed_s,
                                        const models::WorkloadModel& workload,
