@@ -48,7 +48,7 @@ TEST(ShippedScenarios, EveryFileLoadsAndSaysItsQuestion) {
     EXPECT_FALSE(s->question.empty());
     EXPECT_EQ(s->file, f.string());
     if (s->mode == Mode::kLive) {
-      EXPECT_EQ(s->pace.size(), 1u);
+      EXPECT_GE(s->pace.size(), 1u);
     }
   }
 }

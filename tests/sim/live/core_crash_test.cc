@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -23,7 +22,7 @@ using nlohmann::json;
 
 TEST(CoreCrash, SmallDrillLosesNothingAcknowledged) {
   const fs::path root = fs::path(models::default_presets_path()).parent_path().parent_path().parent_path();
-  const std::string sim = (fs::path(std::getenv("YB_BUILD_DIR")) / "sim" / "yibao-sim").string();
+  const std::string sim = CoreProcess::binary("sim/yibao-sim");
   TempDir dir;
   std::string out;
   const int code = run_program({sim, "run", (root / "scenarios" / "core-crash-small.yaml").string(), "--out",

@@ -9,7 +9,6 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -23,14 +22,12 @@
 namespace yibao::sim {
 namespace {
 
-namespace fs = std::filesystem;
 namespace v1 = yibao::settlement::v1;
 using nlohmann::json;
 
 constexpr uint64_t kSeed = 20240304;
 constexpr int kLost = 5;
 
-std::string sim_binary() { return (fs::path(std::getenv("YB_BUILD_DIR")) / "sim" / "yibao-sim").string(); }
 
 int64_t count_of(const json& by_txn, const char* txn, const char* what) {
   if (!by_txn.contains(txn)) return 0;
@@ -80,7 +77,7 @@ json run_with_lost_replies(int retries) {
                          "pace:\n  - {kind: accelerated, speed: 60, lag_tolerance: 5s}\n"
                          "outputs: {report: false, timeseries: false}\n";
   std::string out;
-  const std::vector<std::string> argv{sim_binary(), "run",     path,           "--out",
+  const std::vector<std::string> argv{testing::CoreProcess::binary("sim/yibao-sim"), "run",     path,           "--out",
                                       dir.file("out"), "--quiet", "--core",       core->address(),
                                       "--admin-token", core->ledger() + ".admin-token"};
   const int code = testing::run_program(argv, &out, std::chrono::seconds(300));

@@ -8,7 +8,6 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <fstream>
@@ -28,12 +27,11 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::string sim_binary() { return (fs::path(std::getenv("YB_BUILD_DIR")) / "sim" / "yibao-sim").string(); }
 fs::path repo_root() { return fs::path(models::default_presets_path()).parent_path().parent_path().parent_path(); }
 
 json run(const std::string& scenario, const std::string& out_dir, int expect_code = 0) {
   std::string out;
-  const int code = run_program({sim_binary(), "run", scenario, "--out", out_dir, "--quiet"}, &out, std::chrono::seconds(300));
+  const int code = run_program({CoreProcess::binary("sim/yibao-sim"), "run", scenario, "--out", out_dir, "--quiet"}, &out, std::chrono::seconds(300));
   EXPECT_EQ(code, expect_code) << out;
   std::ifstream in(out_dir + "/result.json");
   if (!in) {

@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -20,7 +19,6 @@
 namespace yibao::testing {
 namespace {
 
-namespace fs = std::filesystem;
 using nlohmann::json;
 
 constexpr const char* kToken = "tls-test-admin-token-0123456789";
@@ -85,7 +83,7 @@ TEST_F(TlsRunTest, YibaoSimRunsLiveOverMutualTls) {
                          "workload: {outpatient: false, inpatient: false}\n"
                          "pace:\n  - {kind: accelerated, speed: 60, lag_tolerance: 5s}\n"
                          "outputs: {report: false, timeseries: false}\n";
-  const std::string sim = (fs::path(std::getenv("YB_BUILD_DIR")) / "sim" / "yibao-sim").string();
+  const std::string sim = CoreProcess::binary("sim/yibao-sim");
   const std::vector<std::string> base{sim,      "run",           path, "--out", dir_.file("out"), "--quiet", "--core",
                                       core_->address(), "--admin-token", dir_.file("token")};
   std::vector<std::string> argv = base;
