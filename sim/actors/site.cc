@@ -552,9 +552,8 @@ class Site {
     visits_.erase(v.id);
   }
 
-  // Back-fill of offline visit `index` (backfill_flag = 1, the true care time): registration,
-  // visit information (med_type, diagnosis), fees, pre-settle and settle for an outpatient visit, pre-settle and settle for a sale, at a
-  // counter window. Not started past the run's end (left pending).
+  // Back-fill of offline visit `index` at a counter window (make_backfill_script; the calls
+  // carry backfill_flag = 1 and the true care time). Not started past the run's end: pending.
   void start_backfill(uint64_t index, double now) {
     if (now >= ctx_->end_s) return;
     const OfflineVisit& o = offline_[index];
