@@ -156,6 +156,41 @@ std::string report_html(const json& r, const Metrics& m, const ReportInputs& in)
   for (const auto& [k, val] : money.items()) h += cell(num(val));
   h += "</tr></table>\n";
 
+  // Drills: the windows as the core listed them, the offline visits and their back-fill, the
+  // crashes as they ran (result.json outage, faults).
+  if (r.contains("outage")) {
+    const json& o = r["outage"];
+    h += "<h2>Switchover</h2><table id=\"outage_windows\"><tr><th>window</th><th>scope</th><th>start</th><th>end</th>"
+         "<th>state</th><th>note</th></tr>";
+    for (const json& w : o.value("windows", json::array()))
+      h += "<tr>" + cell(w.value("window_id", "")) + cell(w.value("scope", "")) + cell(w.value("start", "")) +
+           cell(w.value("end", "")) + cell(w.value("state", "")) + cell(w.value("note", "")) + "</tr>";
+    h += "</table>\n<table id=\"outage_backlog\"><tr>";
+    const json& b = o.value("backlog", json::object());
+    for (const auto& [k, val] : b.items()) h += "<th>" + html_escape(k) + "</th>";
+    h += "</tr><tr>";
+    for (const auto& [k, val] : b.items()) h += cell(val.is_null() ? std::string("not drained") : num(val));
+    h += "</tr></table>\n";
+    const json& sp = o.value("self_pay", json::object());
+    const json& wait = sp.value("wait_h", json::object());
+    h += "<table id=\"outage_self_pay\"><tr><th>patients who paid in full</th><th>paid (fen)</th>"
+         "<th>owed back (fen)</th><th>wait p50 (h)</th><th>wait p95 (h)</th><th>wait max (h)</th>"
+         "<th>calls that waited for a window</th></tr><tr>" +
+         cell(num(sp.value("patients", json()))) + cell(num(sp.value("paid_fen", json()))) +
+         cell(num(sp.value("owed_back_fen", json()))) + cell(num(wait.value("p50", json()))) +
+         cell(num(wait.value("p95", json()))) + cell(num(wait.value("max", json()))) +
+         cell(num(o.value("held_calls", json()))) + "</tr></table>\n";
+  }
+  if (r.contains("faults")) {
+    h += "<h2>Faults</h2><table id=\"faults\"><tr><th>kill</th><th>at</th><th>down (wall s)</th><th>killed at</th>"
+         "<th>back at</th><th>restart (wall s)</th></tr>";
+    for (const json& f : r["faults"])
+      h += "<tr>" + cell(f.value("kill", "")) + cell(f.value("at", "")) + cell(num(f.value("down_s", json()))) +
+           cell(f.value("killed_at", "")) + cell(f.value("restarted_at", "")) +
+           cell(num(f.value("wall_restart_s", json()))) + "</tr>";
+    h += "</table>\n";
+  }
+
   h += "<h2>Over time</h2>\n";
   std::string why;
   const std::vector<std::string> plots = draw_plots(m, in.gnuplot, &why);

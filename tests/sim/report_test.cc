@@ -73,6 +73,33 @@ TEST(Report, HtmlHasTheTablesSectionsAndEscapes) {
   EXPECT_EQ(h.find("<link"), std::string::npos);
 }
 
+// A drill's result: the windows, the back-fill figures and the crashes get their tables.
+TEST(Report, DrillsShowTheirWindowsBackfillAndFaults) {
+  const Metrics m = sample();
+  json r = sample_result(m);
+  r["outage"] = {{"windows", json::array({{{"window_id", "W1"}, {"scope", "card_settlement"},
+                                            {"start", "2024-03-04T08:20:00"}, {"end", "2024-03-04T08:50:00"},
+                                            {"state", "ENDED"}, {"note", "x.yaml line 3"}}})},
+                 {"backlog", {{"offline_visits", 560}, {"backfilled", 500}, {"pending", 60}, {"drain_time_h", nullptr}}},
+                 {"self_pay", {{"patients", 560}, {"paid_fen", 2257}, {"owed_back_fen", 1114},
+                               {"wait_h", {{"p50", 0.32}, {"p95", 0.7}, {"max", 0.81}, {"count", 500}}}}},
+                 {"held_calls", 8}};
+  r["faults"] = json::array({{{"kill", "core"}, {"at", "2024-03-04T08:05:00"}, {"down_s", 5.0},
+                              {"killed_at", "2024-03-04T08:05:00"}, {"restarted_at", "2024-03-04T08:07:30"},
+                              {"wall_restart_s", 0.061}}});
+  const std::string h = report_html(r, m, ReportInputs{});
+  for (const char* id : {"id=\"outage_windows\"", "id=\"outage_backlog\"", "id=\"outage_self_pay\"", "id=\"faults\""})
+    EXPECT_NE(h.find(id), std::string::npos) << id;
+  EXPECT_NE(h.find("<td>card_settlement</td>"), std::string::npos);
+  EXPECT_NE(h.find("<td>2024-03-04T08:50:00</td>"), std::string::npos);
+  EXPECT_NE(h.find("not drained"), std::string::npos);  // drain_time_h null: some pending
+  EXPECT_NE(h.find("<td>2024-03-04T08:07:30</td>"), std::string::npos);
+  // A run without drills has neither section.
+  const std::string plain = report_html(sample_result(m), m, ReportInputs{});
+  EXPECT_EQ(plain.find("outage_backlog"), std::string::npos);
+  EXPECT_EQ(plain.find("id=\"faults\""), std::string::npos);
+}
+
 TEST(Report, PlotsAreInlineSvgWhenGnuplotRuns) {
   if (!have_gnuplot()) GTEST_SKIP() << "gnuplot is not installed";
   const Metrics m = sample();
