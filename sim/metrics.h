@@ -143,6 +143,11 @@ struct Bucket {
   models::Histogram latency;  // calls answered in this bucket (by completion time), µs
   // Largest queue length seen in the bucket, per queue class (queue_class()).
   std::map<std::string, uint64_t> queue_max;
+  // Switchover: visits that went offline, back-fills settled, and the change of the backlog
+  // (offline − back-filled − abandoned − back-fills that failed) in the bucket.
+  uint64_t offline = 0;
+  uint64_t backfilled = 0;
+  int64_t backlog_change = 0;
 };
 
 // The class of a queue name: its text up to the first '.' or ':' ("counters.level2" ->
@@ -205,16 +210,25 @@ class Metrics {
   }
   // Switchover: a visit went offline paying `paid_fen`; one was abandoned; a back-fill ended
   // (settled: `owed_fen` owed back, `wait_s` since the care time); a call waited for a window.
-  void on_offline(int64_t paid_fen) {
+  void on_offline(int64_t paid_fen, double now) {
     ++outage_.offline;
     outage_.offline_fen += paid_fen;
+    Bucket& b = bucket_at(now);
+    ++b.offline;
+    ++b.backlog_change;
   }
-  void on_abandoned() { ++outage_.abandoned; }
+  void on_abandoned(double now) {
+    ++outage_.abandoned;
+    --bucket_at(now).backlog_change;
+  }
   void on_backfill(bool settled, int64_t owed_fen, double wait_s, double now) {
+    Bucket& b = bucket_at(now);
+    --b.backlog_change;
     if (!settled) {
       ++outage_.backfill_failed;
       return;
     }
+    ++b.backfilled;
     ++outage_.backfilled;
     outage_.owed_back_fen += owed_fen;
     outage_.wait_s.push_back(wait_s);

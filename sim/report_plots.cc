@@ -84,10 +84,12 @@ int run_child(const std::vector<std::string>& argv, const fs::path& log, std::st
 }
 
 // The per-minute rows as whitespace-separated columns for gnuplot:
-// minute settlements/s messages/s p50_ms p99_ms queue classes (kQueueClasses order).
+// minute settlements/s messages/s p50_ms p99_ms queue classes (kQueueClasses order), then the
+// switchover backlog at the minute's end, back-fills settled and failed calls in the minute.
 std::string plot_data(const Metrics& m) {
   std::string out;
   const double w = m.bucket_s();
+  int64_t backlog = 0;
   for (const Bucket& b : m.buckets()) {
     out += fmt::format("{:.3f} {:.3f} {:.3f} {:.3f} {:.3f}", b.start_s / 60.0, static_cast<double>(b.settlements) / w,
                        static_cast<double>(b.acknowledged + b.failed) / w, b.latency.quantile(0.5) / 1000,
@@ -101,12 +103,16 @@ std::string plot_data(const Metrics& m) {
       }
       out += fmt::format(" {}", n);
     }
-    out += "\n";
+    backlog += b.backlog_change;
+    out += fmt::format(" {} {} {}\n", backlog, b.backfilled, b.failed);
   }
   return out;
 }
 
-std::string plot_script(const fs::path& data, const fs::path& dir) {
+// A run with offline visits (a switchover) gets the backlog plot.
+bool had_outage(const Metrics& m) { return m.outage().offline > 0; }
+
+std::string plot_script(const fs::path& data, const fs::path& dir, bool outage) {
   std::string s;
   s += "set terminal svg size 900,300 dynamic enhanced font 'sans,10' background rgb 'white'\n";
   s += "set grid\nset key outside right top\nset xlabel 'simulated minute'\n";
@@ -125,6 +131,14 @@ std::string plot_script(const fs::path& data, const fs::path& dir) {
   for (const char* c : kQueueClasses) {
     s += fmt::format("{}{} using 1:{} with steps title '{}'", col == 6 ? "" : ", ", d, col, c);
     ++col;
+  }
+  if (outage) {
+    s += "\n";
+    out("backlog.svg");
+    s += "set title 'Switchover: offline visits waiting for back-fill'\nset ylabel 'visits'\n";
+    s += fmt::format("plot {0} using 1:{1} with steps lw 2 title 'backlog', {0} using 1:{2} with impulses title "
+                     "'back-filled per minute', {0} using 1:{3} with impulses title 'failed calls per minute'",
+                     d, col, col + 1, col + 2);
   }
   s += "\nset output\n";
   return s;
@@ -152,7 +166,7 @@ std::vector<std::string> draw_plots(const Metrics& m, const std::string& gnuplot
     std::ofstream data(dir.file("series.dat"));
     data << plot_data(m);
     std::ofstream script(dir.file("plots.gp"));
-    script << plot_script(dir.file("series.dat"), dir.file(""));
+    script << plot_script(dir.file("series.dat"), dir.file(""), had_outage(m));
   }
   std::string err;
   const int rc = run_child({gnuplot, dir.file("plots.gp").string()}, dir.file("gnuplot.log"), &err);
@@ -163,7 +177,9 @@ std::vector<std::string> draw_plots(const Metrics& m, const std::string& gnuplot
     return {};
   }
   std::vector<std::string> out;
-  for (const char* name : {"throughput.svg", "latency.svg", "queues.svg"}) {
+  std::vector<std::string> names{"throughput.svg", "latency.svg", "queues.svg"};
+  if (had_outage(m)) names.push_back("backlog.svg");
+  for (const std::string& name : names) {
     std::string svg = svg_element(read_all(dir.file(name)));
     if (svg.empty()) {
       *why = fmt::format("{} wrote no {}", gnuplot, name);

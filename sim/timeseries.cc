@@ -13,6 +13,7 @@ std::string timeseries_header() {
       "minute,start_s,warmup,sent,acknowledged,failed,unknown,late_sends,settlements,visits_ok,visits_failed,"
       "settlements_per_s,messages_per_s,latency_p50_ms,latency_p99_ms,latency_count";
   for (const char* q : kQueueClasses) h += std::string(",queue_max_") + q;
+  h += ",offline,backfilled,backlog";
   return h;
 }
 
@@ -20,6 +21,7 @@ std::string timeseries_csv(const Metrics& m) {
   std::string out = timeseries_header() + "\n";
   const double w = m.bucket_s();
   int64_t index = 0;
+  int64_t backlog = 0;
   for (const Bucket& b : m.buckets()) {
     // Queue classes outside the fixed list fold into "other".
     std::map<std::string, uint64_t> q;
@@ -38,7 +40,8 @@ std::string timeseries_csv(const Metrics& m) {
       auto it = q.find(c);
       out += fmt::format(",{}", it == q.end() ? 0 : it->second);
     }
-    out += "\n";
+    backlog += b.backlog_change;
+    out += fmt::format(",{},{},{}\n", b.offline, b.backfilled, backlog);
   }
   return out;
 }

@@ -16,6 +16,8 @@
 //                     the bucket, latency from the intended send time
 //   queue_max_counters, queue_max_fep, queue_max_county, queue_max_core, queue_max_other
 //                     largest queue length seen in the bucket per queue class (sim/metrics.h)
+//   offline, backfilled   switchover: visits that went offline, back-fills settled in the bucket
+//   backlog           offline visits not yet back-filled, abandoned or failed, at the bucket's end
 // Numbers with a fraction are printed with 3 decimals ("%.3f"), so the same Metrics give the
 // same bytes. Thread safety: pure functions.
 #pragma once

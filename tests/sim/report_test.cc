@@ -112,6 +112,18 @@ TEST(Report, PlotsAreInlineSvgWhenGnuplotRuns) {
   EXPECT_EQ(h.find("<?xml"), std::string::npos);
 }
 
+// A switchover run (visits went offline) gets a fourth plot: the backlog over time.
+TEST(Report, ASwitchoverRunPlotsItsBacklog) {
+  if (!have_gnuplot()) GTEST_SKIP() << "gnuplot is not installed";
+  Metrics m = sample();
+  for (int i = 0; i < 4; ++i) m.on_offline(1000, 20 + i);
+  m.on_backfill(true, 500, 3600, 150);
+  std::string why;
+  const std::vector<std::string> plots = draw_plots(m, "gnuplot", &why);
+  ASSERT_EQ(plots.size(), 4u) << why;
+  EXPECT_NE(plots[3].find("Switchover: offline visits waiting for back-fill"), std::string::npos);
+}
+
 TEST(Report, WithoutGnuplotTheReportSaysSo) {
   const Metrics m = sample();
   ReportInputs in;

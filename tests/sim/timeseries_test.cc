@@ -52,8 +52,27 @@ TEST(Timeseries, FixedColumnsDocumentedInTheHeader) {
       "failed",         "unknown",        "late_sends",       "settlements",    "visits_ok",
       "visits_failed",  "settlements_per_s", "messages_per_s", "latency_p50_ms", "latency_p99_ms",
       "latency_count",  "queue_max_counters", "queue_max_fep",  "queue_max_county", "queue_max_core",
-      "queue_max_other"};
+      "queue_max_other", "offline",        "backfilled",       "backlog"};
   EXPECT_EQ(cols, expect);
+}
+
+// Switchover: offline visits and their back-fills per bucket, and the backlog at each bucket's end.
+TEST(Timeseries, BacklogFollowsOfflineVisitsAndBackfills) {
+  Metrics m(0, 60);
+  for (int i = 0; i < 5; ++i) m.on_offline(1000, 10 + i);  // minute 0: 5 offline
+  m.on_abandoned(70);                                      // minute 1: one abandoned
+  m.on_backfill(true, 500, 3600, 130);                      // minute 2: two back-filled, one failed
+  m.on_backfill(true, 500, 3600, 131);
+  m.on_backfill(false, 0, 0, 132);
+  const std::vector<std::string> rows = lines(timeseries_csv(m));
+  ASSERT_EQ(rows.size(), 4u);
+  auto tail3 = [](const std::string& row) {
+    const std::vector<std::string> c = split(row);
+    return std::vector<std::string>(c.end() - 3, c.end());
+  };
+  EXPECT_EQ(tail3(rows[1]), (std::vector<std::string>{"5", "0", "5"}));
+  EXPECT_EQ(tail3(rows[2]), (std::vector<std::string>{"0", "0", "4"}));
+  EXPECT_EQ(tail3(rows[3]), (std::vector<std::string>{"0", "2", "1"}));
 }
 
 TEST(Timeseries, OneRowPerMinuteGapsFilledWarmUpFlagged) {

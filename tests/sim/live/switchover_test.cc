@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <fstream>
@@ -89,6 +90,19 @@ TEST(Switchover, SmallDrillBackfillsEveryOfflineVisit) {
   bool d6 = false;
   for (const json& inv : r["invariants"]) d6 = d6 || (inv["id"] == "D6" && inv["pass"].get<bool>());
   EXPECT_TRUE(d6) << r["invariants"].dump();
+  // The timeline: the backlog in timeseries.csv rises to every offline visit by the window's
+  // end and falls back to none.
+  std::ifstream ts(dir.file("small/timeseries.csv"));
+  std::string line;
+  ASSERT_TRUE(std::getline(ts, line));
+  ASSERT_NE(line.find(",backlog"), std::string::npos) << line;
+  int64_t peak = 0, last = -1;
+  while (std::getline(ts, line)) {
+    last = std::stoll(line.substr(line.rfind(',') + 1));
+    peak = std::max(peak, last);
+  }
+  EXPECT_EQ(peak, b["offline_visits"].get<int64_t>());
+  EXPECT_EQ(last, 0);
 }
 
 TEST(Switchover, UnannouncedWindowIsLearntFromRefusalsAndAbandonedVisitsAreCounted) {
