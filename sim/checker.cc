@@ -356,15 +356,23 @@ Result<std::vector<InvariantResult>> check_live(const std::vector<JournalEntry>&
   if (!options.card_windows.empty()) {
     InvariantResult d6;
     d6.id = "D6";
-    auto envelope = [](std::string iso) {  // "yyyy-MM-ddTHH:mm:ss" -> "yyyy-MM-dd HH:mm:ss"
-      if (iso.size() > 10 && iso[10] == 'T') iso[10] = ' ';
-      return iso;
-    };
-    for (const auto& [id, row] : rows)
-      for (const auto& [from, to] : options.card_windows)
-        if (row.setl_time() >= envelope(from) && row.setl_time() < envelope(to))
-          add_offender(d6, id + " " + row.msgid() + " committed at " + row.setl_time() + " inside the window " + from +
-                               " .. " + to);
+    std::vector<std::pair<CivilTime, CivilTime>> windows;
+    for (const auto& [from, to] : options.card_windows) {
+      const std::optional<CivilTime> a = parse_civil(from), b = parse_civil(to);
+      if (!a || !b) return Status(Code::kInvalidArgument, "", "checker window " + from + " .. " + to + " is not civil time");
+      windows.emplace_back(*a, *b);
+    }
+    for (const auto& [id, row] : rows) {
+      const std::optional<CivilTime> at = parse_civil(row.setl_time());
+      if (!at) {
+        add_offender(d6, id + " " + row.msgid() + " has no commit time (" + row.setl_time() + ")");
+        continue;
+      }
+      for (const auto& [from, to] : windows)
+        if (!(*at < from) && *at < to)
+          add_offender(d6, id + " " + row.msgid() + " committed at " + row.setl_time() + " inside the window " +
+                               format_iso(from) + " .. " + format_iso(to));
+    }
     d6.detail = d6.pass ? fmt::format("{} ledger rows: none committed inside the {} card_settlement window(s)",
                                       rows.size(), options.card_windows.size())
                         : "settlements or cancels committed inside a card_settlement window (setl_id msgid time)";

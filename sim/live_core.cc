@@ -160,6 +160,7 @@ Status LiveCore::run_paced(simgrid::s4u::Engine& engine, double end_s, const Sce
   }
   // The scenario's switchover windows, opened once the core's clock is at the start.
   YB_RETURN_IF_ERROR(open_windows(*pool_, s));
+  auto civil_at = [&](double t) { return format_iso(s.clock.start.plus_seconds(static_cast<int64_t>(std::floor(t)))); };
   // The scenario's crashes: kill -9 when the simulation reaches `at`, restart `down` wall
   // seconds later on the same ledger and port (the pool's channels reconnect within a second).
   struct Crash {
@@ -172,6 +173,16 @@ Status LiveCore::run_paced(simgrid::s4u::Engine& engine, double end_s, const Sce
   std::vector<Crash> crashes;
   for (const FaultSpec& f : s.faults) crashes.push_back(Crash{f, static_cast<double>(f.at.s - s.clock.start.s)});
   Status fault_status;
+  // Brings a killed core back (the first failure is kept for the run's status).
+  auto restart = [&](Crash& c, double now) {
+    const auto t0 = std::chrono::steady_clock::now();
+    Status st = process_->restart();
+    c.restarted = true;
+    c.restarted_sim = now;
+    c.restart_wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (!st.ok() && fault_status.ok()) fault_status = st;
+    return st;
+  };
   PaceOptions po;
   if (!crashes.empty()) {
     YB_CHECK(process_ != nullptr, "a crash needs a started core (the scenario check refuses core.address)");
@@ -184,19 +195,13 @@ Status LiveCore::run_paced(simgrid::s4u::Engine& engine, double end_s, const Sce
           c.killed_sim = now;
           if (o_.log)
             std::fprintf(stderr, "yibao-sim: killed yibao-core (kill -9) at %s; restart in %.0f s\n",
-                         format_iso(s.clock.start.plus_seconds(static_cast<int64_t>(now))).c_str(), c.spec.down_s);
+                         civil_at(now).c_str(), c.spec.down_s);
         }
         if (c.killed && !c.restarted &&
             std::chrono::steady_clock::now() - c.killed_wall >= std::chrono::duration<double>(c.spec.down_s)) {
-          const auto t0 = std::chrono::steady_clock::now();
-          Status st = process_->restart();
-          c.restarted = true;
-          c.restarted_sim = now;
-          c.restart_wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-          if (!st.ok() && fault_status.ok()) fault_status = st;
+          const Status st = restart(c, now);
           if (o_.log)
-            std::fprintf(stderr, "yibao-sim: restarted yibao-core at %s (%s)\n",
-                         format_iso(s.clock.start.plus_seconds(static_cast<int64_t>(now))).c_str(),
+            std::fprintf(stderr, "yibao-sim: restarted yibao-core at %s (%s)\n", civil_at(now).c_str(),
                          st.ok() ? "listening again" : std::string(st.message()).c_str());
         }
       }
@@ -204,13 +209,8 @@ Status LiveCore::run_paced(simgrid::s4u::Engine& engine, double end_s, const Sce
   }
   YB_ASSIGN_OR_RETURN(PaceResult pr, sim::run_paced(engine, end_s, plan, *bridge_, po));
   for (Crash& c : crashes) {
-    if (c.killed && !c.restarted) {  // the run ended inside the down time: the checker needs the core
-      Status st = process_->restart();
-      c.restarted = true;
-      c.restarted_sim = simgrid::s4u::Engine::get_clock();
-      if (!st.ok() && fault_status.ok()) fault_status = st;
-    }
-    auto civil_at = [&](double t) { return format_iso(s.clock.start.plus_seconds(static_cast<int64_t>(t))); };
+    // The run ended inside the down time: the checker needs the core.
+    if (c.killed && !c.restarted) restart(c, simgrid::s4u::Engine::get_clock());
     nlohmann::json f{{"kill", c.spec.kill}, {"at", format_iso(c.spec.at)}, {"down_s", c.spec.down_s}};
     if (c.killed) {
       f["killed_at"] = civil_at(c.killed_sim);
@@ -245,9 +245,8 @@ Status LiveCore::run_paced(simgrid::s4u::Engine& engine, double end_s, const Sce
     const SpanRun& run = pr.spans[i];
     const PaceSpan p = i < s.pace.size() ? s.pace[i] : PaceSpan{};
     SpanInfo span;
-    span.from = format_iso(s.clock.start.plus_seconds(static_cast<int64_t>(std::floor(run.from_s))));
-    const double to_s = i + 1 == pr.spans.size() ? sim_end : run.to_s;
-    span.to = format_iso(s.clock.start.plus_seconds(static_cast<int64_t>(std::floor(to_s))));
+    span.from = civil_at(run.from_s);
+    span.to = civil_at(i + 1 == pr.spans.size() ? sim_end : run.to_s);
     span.pace = p.kind;
     span.speed = run.speed;
     span.wall_s = run.wall_s;
