@@ -145,7 +145,7 @@ Status open_windows(client::ClientPool& pool, const Scenario& s) {
 }
 
 Status LiveCore::run_paced(simgrid::s4u::Engine& engine, double end_s, const Scenario& s, Metrics& metrics,
-                           RunInfo* info) {
+                           RunInfo* info, std::function<bool()> done) {
   YB_CHECK(bridge_ != nullptr, "make_bridge() before run_paced()");
   std::vector<PacePlan> plan;
   for (const PaceSpan& p : s.pace)
@@ -184,6 +184,7 @@ Status LiveCore::run_paced(simgrid::s4u::Engine& engine, double end_s, const Sce
     return st;
   };
   PaceOptions po;
+  po.done = std::move(done);
   if (!crashes.empty()) {
     YB_CHECK(process_ != nullptr, "a crash needs a started core (the scenario check refuses core.address)");
     po.on_turn = [&](double now) {
@@ -210,7 +211,7 @@ Status LiveCore::run_paced(simgrid::s4u::Engine& engine, double end_s, const Sce
   YB_ASSIGN_OR_RETURN(PaceResult pr, sim::run_paced(engine, end_s, plan, *bridge_, po));
   for (Crash& c : crashes) {
     // The run ended inside the down time: the checker needs the core.
-    if (c.killed && !c.restarted) restart(c, simgrid::s4u::Engine::get_clock());
+    if (c.killed && !c.restarted) (void)restart(c, simgrid::s4u::Engine::get_clock());
     nlohmann::json f{{"kill", c.spec.kill}, {"at", format_iso(c.spec.at)}, {"down_s", c.spec.down_s}};
     if (c.killed) {
       f["killed_at"] = civil_at(c.killed_sim);

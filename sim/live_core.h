@@ -12,6 +12,7 @@
 // Engine thread / main thread only.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -68,7 +69,9 @@ class LiveCore {
   // Runs `engine` span by span (scenario `pace`, sim/live/pacer.h) until `end_s` simulated
   // seconds, then to its end; lag and spans into `metrics` and `info`. UNAVAILABLE if calls never
   // completed or the core's admin clock could not be set (a time before the core's: FAILED_PRECONDITION).
-  Status run_paced(simgrid::s4u::Engine& engine, double end_s, const Scenario& s, Metrics& metrics, RunInfo* info);
+  // `done` (PaceOptions::done): the run may end before end_s once it is true and nothing is in flight.
+  Status run_paced(simgrid::s4u::Engine& engine, double end_s, const Scenario& s, Metrics& metrics, RunInfo* info,
+                   std::function<bool()> done = nullptr);
   // The switchover windows as the core listed them after the run (scenario `switchover`; an
   // empty array when the listing failed; null without windows).
   const nlohmann::json& windows() const { return windows_; }

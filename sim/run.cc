@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -21,6 +22,7 @@
 #include "sim/core_model.h"
 #include "sim/calibration.h"
 #include "sim/live/calibrate.h"
+#include "sim/live/live_bridge.h"
 #include "sim/live_core.h"
 #include "sim/mmc.h"
 #include "sim/platform/sg_platform.h"
@@ -320,11 +322,22 @@ Status Run::run_simulation() {
   ctx.metrics = metrics_.get();
   ctx.civil_start = s_.clock.start;
   ctx.end_s = s_.clock.duration_s;
-  ctx.drain_s = std::max(120.0, s_.core.settle_deadline_s * (s_.core.retries + 1) + 60);
   ctx.seed = s_.seed;
   ctx.live = s_.mode == Mode::kLive;
   ctx.settle_deadline_s = s_.core.settle_deadline_s;
   ctx.query_deadline_s = s_.core.query_deadline_s;
+  if (ctx.live) {  // the bridge's gRPC deadline decides; the facility's timer is a backstop past it
+    double max_speed = 0;
+    for (const PaceSpan& p : s_.pace) max_speed = std::max(max_speed, p.speed);
+    if (s_.pace.empty()) max_speed = 1;
+    ctx.settle_deadline_s = site_deadline_s(ctx.settle_deadline_s, max_speed);
+    ctx.query_deadline_s = site_deadline_s(ctx.query_deadline_s, max_speed);
+  }
+  // Room after the end for the visits begun before it: every attempt of a settlement (as the
+  // facilities wait in simulated time) and a minute.
+  ctx.drain_s = std::max(120.0, s_.core.settle_deadline_s * (s_.core.retries + 1) + 60);
+  std::atomic<int> sites_running{0};
+  ctx.sites_running = &sites_running;
   ctx.retries = s_.core.retries;
   ctx.outpatient = s_.workload.outpatient;
   ctx.pharmacy = s_.workload.pharmacy;
@@ -352,7 +365,8 @@ Status Run::run_simulation() {
   if (s_.mode == Mode::kModelled) {
     engine.run();
   } else {
-    YB_RETURN_IF_ERROR(live_->run_paced(engine, ctx.end_s + ctx.drain_s, s_, *metrics_, &info_));
+    YB_RETURN_IF_ERROR(live_->run_paced(engine, ctx.end_s + ctx.drain_s, s_, *metrics_, &info_,
+                                          [&sites_running] { return sites_running.load() == 0; }));
   }
   extra_["wall_run_s"] = std::chrono::duration<double>(WallClock::now() - tr0).count();
   metrics_->set_end(std::min(s4u::Engine::get_clock(), s_.clock.duration_s));

@@ -1,6 +1,7 @@
 #include "sim/actors/requests.h"
 
 #include "yibao/settlement/v1/settlement.pb.h"
+#include "sim/checker.h"
 #include "sim/time_text.h"
 
 namespace yibao::sim {
@@ -305,6 +306,28 @@ const v1::SetlInfo* settlement_info(Rpc rpc, const Message& m) {
     case Rpc::kPharmacySettle: return &static_cast<const v1::PharmacySettleReply&>(m).setlinfo();
     default: return nullptr;
   }
+}
+
+JournalEntry journal_entry(const VisitState& v, const std::string& fixmedins_code, const CoreReply* r,
+                           JournalEntry::Outcome outcome, double now) {
+  JournalEntry e;
+  e.txn = txn_code(v.rpc);
+  e.msgid = v.msgid;
+  e.fixmedins_code = fixmedins_code;
+  e.psn_no = v.person.psn_no;
+  e.mdtrt_id = v.mdtrt_id;
+  e.sim_time = now;
+  e.outcome = outcome;
+  if (r != nullptr) e.reason = r->reason;
+  if (v.rpc == Rpc::kReverse) e.omsgid = v.settle_msgid;
+  if (v.backfill) {
+    e.backfill_flag = 1;
+    e.backfill_care = envelope_text(v.care);
+  }
+  if (outcome == JournalEntry::Outcome::kAcked && r != nullptr && r->body) {
+    if (const v1::SetlInfo* s = settlement_info(v.rpc, *r->body)) fill_journal_split(*s, &e);
+  }
+  return e;
 }
 
 }  // namespace yibao::sim

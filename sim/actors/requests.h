@@ -12,6 +12,8 @@
 #include "models/time.h"
 #include "models/workload.h"
 #include "sim/actors/visit.h"
+#include "sim/messages.h"
+#include "sim/metrics.h"
 #include "yibao/settlement/v1/common.pb.h"
 
 namespace yibao::sim {
@@ -44,6 +46,12 @@ std::unique_ptr<google::protobuf::Message> build_sign_in(const Caller& c, const 
 void absorb_reply(VisitState& v, const google::protobuf::Message& reply);
 // The settlement in the answer to a settle call (2207, 2304, 2102); null for any other call.
 const settlement::v1::SetlInfo* settlement_info(Rpc rpc, const google::protobuf::Message& reply);
+
+// The journal entry of v's current call (the checker's record, sim/checker.h) from facility
+// `fixmedins_code`: `outcome` at simulated time `now`, `r` its answer (null when none came; an
+// acknowledged settlement carries its split).
+JournalEntry journal_entry(const VisitState& v, const std::string& fixmedins_code, const CoreReply* r,
+                           JournalEntry::Outcome outcome, double now);
 
 // One fee line: price in whole fen, units whole, so det_item_fee_sumamt = price × units exactly.
 settlement::v1::FeeLine to_fee_line(const models::PlannedLine& l, int sn, const std::string& rxno, CivilTime now);

@@ -30,9 +30,8 @@ namespace v1 = settlement::v1;
 
 enum : uint32_t { kArrival = 1, kStepDone = 2, kDeadline = 3, kSignInDeadline = 4, kSignInAgain = 5, kBackfill = 6 };
 constexpr uint64_t kSignInTag = 1ULL << 63;
-constexpr int kDeadlineExceeded = 4;  // grpc::StatusCode numbers
+constexpr int kDeadlineExceeded = 4, kUnavailable = 14;  // grpc::StatusCode numbers
 constexpr double kReverseRetryS = 5;  // a 2601 left unanswered is sent again after this
-constexpr int kUnavailable = 14;
 
 struct Facility {
   uint32_t index = 0;        // population index
@@ -40,13 +39,12 @@ struct Facility {
   Caller caller;
   Station<uint64_t> windows; // visit ids
   int32_t sign_day = -1;     // civil day of the sign-in
-  bool signing = false;
+  bool signing = false;       // a sign-in awaits its answer (Site::set_in_flight)
   uint16_t sign_seq = 0;
   std::vector<uint64_t> waiting;  // visits whose next call waits for the sign-in
   std::vector<models::Rng> arrivals;  // per visit kind
   uint64_t visits = 0;
-  // msgid sequence within its second.
-  int64_t msgid_second = -1;
+  int64_t msgid_second = -1;  // msgid sequence within its second
   int msgid_seq = 0;
   // Back-fill: the next free slot (simulated s) and the number of visits gone offline.
   double backfill_next = 0;
@@ -63,11 +61,18 @@ class Site {
     setup();
     CoreReply* incoming = nullptr;
     std::vector<s4u::CommPtr> waiting{inbox_->get_async<CoreReply>(&incoming)};
+    const double drain_end = ctx_->end_s + ctx_->drain_s;
+    // Past the drain no call starts; the answers to those in flight are still taken (journalled,
+    // counted), for at most one settlement wait.
+    const double last_answer = drain_end + ctx_->settle_deadline_s;
     while (true) {
       double now = s4u::Engine::get_clock();
-      while (!events_.empty() && events_.next_time() <= now) handle(events_.pop(), now);
-      if (now >= ctx_->end_s && (visits_.empty() || now >= ctx_->end_s + ctx_->drain_s)) break;
-      double until = events_.empty() ? ctx_->end_s + ctx_->drain_s : std::min(events_.next_time(), ctx_->end_s + ctx_->drain_s);
+      if (now <= drain_end)
+        while (!events_.empty() && events_.next_time() <= now) handle(events_.pop(), now);
+      closing_ = now >= drain_end;
+      if (now >= ctx_->end_s && (visits_.empty() || idle_till_the_end())) break;
+      if (closing_ && (in_flight_ == 0 || now >= last_answer)) break;
+      double until = closing_ ? last_answer : events_.empty() ? drain_end : std::min(events_.next_time(), drain_end);
       if (now < ctx_->end_s) until = std::min(until, ctx_->end_s);
       if (s4u::Comm::wait_any_for(waiting, std::max(0.0, until - now)) != 0) continue;
       std::unique_ptr<CoreReply> reply(incoming);
@@ -82,6 +87,21 @@ class Site {
 
  private:
   Facility& facility_of(const VisitState& v) { return facilities_[v.fac]; }
+
+  // A call (or sign-in) goes out or comes back: `flag` is its VisitState::outstanding or
+  // Facility::signing; in_flight_ counts those set.
+  void set_in_flight(bool& flag, bool on) {
+    if (flag == on) return;
+    flag = on;
+    in_flight_ += on ? 1 : -1;
+  }
+
+  // Nothing more can happen here: no call awaits an answer and the next event (a long stay's
+  // next day) lies past the drain. The site ends now instead of sleeping through the drain (a
+  // live run's drain is paced wall time).
+  bool idle_till_the_end() const {
+    return in_flight_ == 0 && (events_.empty() || events_.next_time() > ctx_->end_s + ctx_->drain_s);
+  }
   CivilTime civil(double t) const { return ctx_->civil_start.plus_seconds(static_cast<int64_t>(t)); }
 
   void setup() {
@@ -159,7 +179,7 @@ class Site {
       case kSignInDeadline: {  // a sign-in never answered is tried again
         Facility& f = facilities_[e.a];
         if (f.signing && f.sign_seq == e.b) {
-          f.signing = false;
+          set_in_flight(f.signing, false);
           sign_in(static_cast<uint32_t>(e.a), now);
         }
         break;
@@ -305,6 +325,7 @@ class Site {
   }
 
   void send_attempt(VisitState& v, double now) {
+    if (closing_) return;  // past the drain: the visit stays open
     auto req = std::make_unique<CoreRequest>();
     req->rpc = v.rpc;
     req->msgid = v.msgid;
@@ -314,7 +335,7 @@ class Site {
     req->attempt = v.attempt;
     req->tag = (v.id << 16) | v.call_seq;
     req->warm_up = warming_up(v);
-    v.outstanding = true;
+    set_in_flight(v.outstanding, true);
     const double deadline = moves_money(v.rpc) ? ctx_->settle_deadline_s : ctx_->query_deadline_s;
     events_.push(now + deadline, kDeadline, v.id, (uint64_t{v.call_seq} << 8) | static_cast<uint64_t>(v.attempt));
     post(std::move(req), facility_of(v), now);
@@ -322,8 +343,8 @@ class Site {
 
   void sign_in(uint32_t fac, double now) {
     Facility& f = facilities_[fac];
-    if (f.signing) return;
-    f.signing = true;
+    if (f.signing || closing_) return;
+    set_in_flight(f.signing, true);
     ++f.sign_seq;
     auto req = std::make_unique<CoreRequest>();
     req->rpc = Rpc::kSignIn;
@@ -355,7 +376,7 @@ class Site {
     if (seq != f.sign_seq || !f.signing) return;  // an answer to an attempt given up on
     ctx_->metrics->on_call(9001, f.level, r->request->intended + (r->core_sim_s - r->core_s), now, r->core_s,
                            r->status, r->reason);
-    f.signing = false;
+    set_in_flight(f.signing, false);
     if (!r->ok()) {
       events_.push(now + 30, kSignInAgain, fac);
       return;
@@ -379,7 +400,7 @@ class Site {
     if (it == visits_.end()) return;  // the visit ended (gave up) meanwhile
     VisitState& v = it->second;
     if (!v.outstanding || (tag & 0xffff) != v.call_seq) return;  // a late answer to an earlier call
-    v.outstanding = false;
+    set_in_flight(v.outstanding, false);
     Facility& f = facility_of(v);
     const int txn = txn_code(v.rpc);
     // The latency: simulated network time plus the core's own time (in live mode its wall time,
@@ -415,12 +436,10 @@ class Site {
     }
     absorb_reply(v, *r->body);
     if (moves_money(v.rpc) || v.rpc == Rpc::kReverse) journal(v, f, r.get(), JournalEntry::Outcome::kAcked, now);
-    if (v.backfill && r->body) {
-      if (const v1::SetlInfo* s = settlement_info(v.rpc, *r->body))
-      {
-        v.owed = s->fund_pay_sumamt() + s->acct_pay() + s->acct_mulaid_pay();
-        v.settled = true;
-      }
+    const v1::SetlInfo* s = v.backfill && r->body ? settlement_info(v.rpc, *r->body) : nullptr;
+    if (s != nullptr) {  // a back-filled visit settled: the patient paid in full, this is owed back
+      v.owed = s->fund_pay_sumamt() + s->acct_pay() + s->acct_mulaid_pay();
+      v.settled = true;
     }
     if (v.rpc == Rpc::kReverse) {  // the unknown settlement is undone: the visit ends unsettled
       v.failed = true;
@@ -432,24 +451,7 @@ class Site {
 
   // Journals the outcome of v's current call; `r` is its answer (null when none came).
   void journal(const VisitState& v, const Facility& f, const CoreReply* r, JournalEntry::Outcome outcome, double now) {
-    JournalEntry e;
-    e.txn = txn_code(v.rpc);
-    e.msgid = v.msgid;
-    e.fixmedins_code = f.caller.fixmedins_code;
-    e.psn_no = v.person.psn_no;
-    e.mdtrt_id = v.mdtrt_id;
-    e.sim_time = now;
-    e.outcome = outcome;
-    if (r != nullptr) e.reason = r->reason;
-    if (v.rpc == Rpc::kReverse) e.omsgid = v.settle_msgid;
-    if (v.backfill) {
-      e.backfill_flag = 1;
-      e.backfill_care = envelope_text(v.care);
-    }
-    if (outcome == JournalEntry::Outcome::kAcked && r != nullptr && r->body) {
-      if (const v1::SetlInfo* s = settlement_info(v.rpc, *r->body)) fill_journal_split(*s, &e);
-    }
-    ctx_->metrics->journal(std::move(e));
+    ctx_->metrics->journal(journal_entry(v, f.caller.fixmedins_code, r, outcome, now));
   }
 
   bool retry(VisitState& v, double now) {
@@ -465,7 +467,7 @@ class Site {
     VisitState& v = it->second;
     if (!v.outstanding || v.call_seq != call_seq || v.attempt != attempt) return;  // answered already
     if (retry(v, now)) return;
-    v.outstanding = false;
+    set_in_flight(v.outstanding, false);
     if (warming_up(v)) {
       ctx_->metrics->on_warm_up_call(false);
     } else {
@@ -575,6 +577,8 @@ class Site {
   EventQueue events_;
   uint64_t next_visit_id_ = 1;
   uint64_t started_ = 0;
+  int in_flight_ = 0;    // calls and sign-ins awaiting an answer (set_in_flight)
+  bool closing_ = false;  // past the drain: answers are taken, no call starts
 };
 
 }  // namespace
@@ -582,9 +586,13 @@ class Site {
 void start_site(const SiteContext* ctx, SiteSpec spec) {
   s4u::Host* host = spec.host;
   const std::string name = "site-" + spec.name;
+  if (ctx->sites_running) ++*ctx->sites_running;
   s4u::Actor::create(name, host, [ctx, spec = std::move(spec)]() mutable {
-    Site site(ctx, std::move(spec));
-    site.run();
+    {
+      Site site(ctx, std::move(spec));
+      site.run();
+    }
+    if (ctx->sites_running) --*ctx->sites_running;
   });
 }
 

@@ -15,9 +15,11 @@
 //
 // Determinism: every draw comes from a stream of models/rng.h keyed by (facility, purpose,
 // sequence); events at equal times run in insertion order.
-// Thread safety: engine thread only; the SiteContext is shared read-only by all sites.
+// Thread safety: engine thread only; the SiteContext is shared read-only by all sites (but for
+// the sites_running count).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -69,6 +71,9 @@ struct SiteContext {
   std::vector<CardWindow> card_windows;
   double backfill_rate_per_hour = 30;
   double backfill_abandoned = 0;
+  // Sites still running (start_site counts one up, its end one down), or null: a live run ends
+  // once they have all ended and nothing is in flight, instead of pacing through the drain.
+  std::atomic<int>* sites_running = nullptr;
 };
 
 struct SiteSpec {

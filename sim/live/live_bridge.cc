@@ -24,6 +24,11 @@ Clock::duration seconds(double s) {
 
 }  // namespace
 
+double site_deadline_s(double deadline_s, double max_speed, const LiveOptions& options) {
+  const double bridge_s = std::max(deadline_s, options.min_deadline_s * max_speed);
+  return bridge_s * 1.25 + 5;
+}
+
 LiveBridge::LiveBridge(std::unique_ptr<client::ClientPool> pool, LiveOptions options)
     : pool_(std::move(pool)), options_(options), wall0_(Clock::now()) {
   YB_CHECK(pool_ != nullptr, "LiveBridge needs a client pool");

@@ -45,9 +45,13 @@
 // Deadlines: a facility waits 30 s (calls that move money) or 10 s (the rest) of SIMULATED time;
 // the gRPC deadline is that wait in wall time, deadline / speed, but at least min_deadline_s, so
 // an accelerated run (speed 60: 0.5 s of wall for a 30 s wait) does not turn ordinary scheduling
-// jitter of a shared machine into DEADLINE_EXCEEDED. The facility's own simulated timeout stays
-// the one that decides (a late reply still arrives, tagged, and the facility drops it). No retry
-// in the pool: retries with the same msgid are the facility's (modelled) decision.
+// jitter of a shared machine into DEADLINE_EXCEEDED. In a live run that gRPC deadline is the one
+// that decides: the bridge always answers (a reply or DEADLINE_EXCEEDED), and the facility's own
+// simulated timer is only a backstop set past it (site_deadline_s). A facility timer shorter than
+// the bridge's (speed 120: 83 ms of wall for 10 s) would send a second attempt while the first
+// is still at the core — two sign-ins of one facility racing, the later one's sign_no refused
+// (E_SIGNIN) — and turn a loaded machine's jitter into retries and 2601s. No retry in the pool:
+// retries with the same msgid are the facility's (modelled) decision.
 //
 // Thread safety: start(), the actors, deliver(), release_keeper(), set_pace() and the figures
 // belong to the engine thread (the main thread and actors run one at a time); wait_for_reply()
@@ -85,6 +89,13 @@ struct LiveOptions {
   CivilTime civil_start;        // civil time of simulated second 0 (admin_clock)
   int reply_error_bytes = 64;   // simulated size of a refusal or failure (trailers only)
 };
+
+// The facility's simulated timer for a call whose simulated wait is `deadline_s`, in a live run
+// whose paced spans go at most `max_speed` (simulated s per wall s; 0 when every span is
+// unpaced): past the gRPC deadline the bridge sets (the wall deadline in simulated seconds at
+// that speed), with room for the simulated transfer and the pacer's slices, so the bridge's
+// answer comes first.
+double site_deadline_s(double deadline_s, double max_speed, const LiveOptions& options = {});
 
 // What the bridge saw; read on the engine thread after (or between) slices.
 struct LiveFigures {

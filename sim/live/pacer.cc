@@ -34,6 +34,10 @@ struct Loop {
     return Clock::now() >= drain_deadline;
   }
 
+  // In the last span: the actors that send calls have all ended (PaceOptions::done) and nothing is
+  // in flight, so nothing can happen before the end but the clock going on.
+  bool finished(bool last) const { return last && options.done && bridge.outstanding() == 0 && options.done(); }
+
   // Delivers the queued completions at the current simulated time; true if some were.
   bool deliver_now() {
     if (!bridge.deliver()) return false;
@@ -61,7 +65,7 @@ struct Loop {
       if (options.on_turn) options.on_turn(s4u::Engine::get_clock());
 
       const double clock = s4u::Engine::get_clock();
-      if (clock >= span_end && (!last || drained())) return;
+      if ((clock >= span_end && (!last || drained())) || finished(last)) return;
       // Sleep until the next slice is due or a completion arrives.
       const Clock::time_point next = bridge.wall_at(clock) + wall_ms(options.slice_ms);
       if (next > Clock::now() && !bridge.has_replies()) bridge.wait_for_reply(next);
@@ -80,7 +84,7 @@ struct Loop {
         deliver_now();
         continue;
       }
-      if (clock >= span_end) return;
+      if (clock >= span_end || finished(last)) return;
       // Nothing in flight: run freely. The receiver stops the clock at the next hand-over.
       engine.run_until(std::min(span_end, clock + options.max_step_s));
       ++span.slices;

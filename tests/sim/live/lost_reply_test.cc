@@ -34,9 +34,9 @@ int64_t count_of(const json& by_txn, const char* txn, const char* what) {
   return by_txn[txn].value(what, int64_t{0});
 }
 
-// Runs a pharmacy-only county morning against a fresh core whose next kLost 2102 replies are
-// lost; returns result.json.
-json run_with_lost_replies(int retries) {
+// Runs a pharmacy-only county morning at `speed` against a fresh core with `faults` armed;
+// returns result.json.
+json run_with_faults(const std::vector<v1::InjectFaultRequest>& faults, int retries, int speed) {
   CoreProcessOptions co;
   co.binary = testing::CoreProcess::binary("grpc/core/yibao-core");
   co.seed = kSeed;
@@ -53,13 +53,11 @@ json run_with_lost_replies(int retries) {
   EXPECT_TRUE(client::ClientPool::create(po, &pool).ok());
   if (!pool) return json();
   EXPECT_TRUE(pool->wait_connected(std::chrono::seconds(10)));
-  v1::InjectFaultRequest fault;
-  fault.set_kind("2102");
-  fault.set_action(v1::InjectFaultRequest::LOSE_REPLY);
-  fault.set_count(kLost);
-  v1::FaultsReply armed;
-  const client::CallResult got = pool->call_sync(&client::AdminAsync::InjectFault, fault, &armed);
-  EXPECT_TRUE(got.ok()) << got.status.error_message();
+  for (const v1::InjectFaultRequest& fault : faults) {
+    v1::FaultsReply armed;
+    const client::CallResult got = pool->call_sync(&client::AdminAsync::InjectFault, fault, &armed);
+    EXPECT_TRUE(got.ok()) << got.status.error_message();
+  }
 
   testing::TempDir dir;
   const std::string path = dir.file("lost.yaml");
@@ -74,7 +72,9 @@ json run_with_lost_replies(int retries) {
                          "core: {retries: "
                       << retries
                       << "}\n"
-                         "pace:\n  - {kind: accelerated, speed: 60, lag_tolerance: 5s}\n"
+                         "pace:\n  - {kind: accelerated, speed: "
+                      << speed
+                      << ", lag_tolerance: 5s}\n"
                          "outputs: {report: false, timeseries: false}\n";
   std::string out;
   const std::vector<std::string> argv{testing::CoreProcess::binary("sim/yibao-sim"), "run",     path,           "--out",
@@ -88,6 +88,15 @@ json run_with_lost_replies(int retries) {
     return json();
   }
   return json::parse(in);
+}
+
+// The next kLost 2102 replies are lost.
+json run_with_lost_replies(int retries) {
+  v1::InjectFaultRequest fault;
+  fault.set_kind("2102");
+  fault.set_action(v1::InjectFaultRequest::LOSE_REPLY);
+  fault.set_count(kLost);
+  return run_with_faults({fault}, retries, 60);
 }
 
 void expect_invariants_pass(const json& r) {
@@ -130,6 +139,35 @@ TEST(LiveRun, LostRepliesWithoutRetriesAreReversed) {
   EXPECT_EQ(count_of(t, "2601", "acknowledged"), kLost) << c.dump();
   EXPECT_EQ(count_of(t, "2102", "acknowledged") + kLost, count_of(t, "2101", "acknowledged")) << c.dump();
   EXPECT_EQ(r["money"]["settlements"].get<int64_t>(), count_of(t, "2102", "acknowledged"));
+}
+
+// A core slower than the facilities' simulated waits in wall time (speed 240: a 10 s wait is
+// 42 ms of wall, a 30 s one 125 ms) but well inside the bridge's gRPC deadline (2 s of wall at
+// least): every sign-in and settlement is answered once. The facility's own timer is a backstop
+// past the bridge's deadline (sim/live/live_bridge.h); when it was the one that decided, each
+// sign-in was sent again while the first was still held and no sign-in ever got through, and
+// settlements went to 2601. (The first 40 sign-ins are slow: the checker's own sign-ins are not.)
+TEST(LiveRun, ACoreSlowerThanTheScaledWaitIsWaitedFor) {
+  std::vector<v1::InjectFaultRequest> faults(2);
+  faults[0].set_kind("9001");
+  faults[0].set_latency_ms(300);
+  faults[0].set_count(40);
+  faults[1].set_kind("2102");
+  faults[1].set_latency_ms(300);
+  const json r = run_with_faults(faults, /*retries=*/2, /*speed=*/240);
+  ASSERT_FALSE(r.is_null());
+  expect_invariants_pass(r);
+  const json& c = r["counts"];
+  const json& t = c["by_txn"];
+  EXPECT_GT(count_of(t, "9001", "acknowledged"), 0) << c.dump();
+  EXPECT_EQ(count_of(t, "9001", "sent"), count_of(t, "9001", "acknowledged")) << c.dump();
+  EXPECT_GT(count_of(t, "2102", "acknowledged"), 10) << c.dump();
+  EXPECT_EQ(count_of(t, "2102", "sent"), count_of(t, "2102", "acknowledged")) << c.dump();
+  EXPECT_EQ(c["failed"].get<int64_t>(), 0) << c.dump();
+  EXPECT_EQ(c["unknown"].get<int64_t>(), 0) << c.dump();
+  EXPECT_EQ(count_of(t, "2601", "sent"), 0) << c.dump();
+  // Every sale begun settled: none was left in flight when the run ended.
+  EXPECT_EQ(c["visits"]["open"].get<int64_t>(), 0) << c.dump();
 }
 
 }  // namespace
