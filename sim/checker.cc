@@ -352,8 +352,9 @@ Result<std::vector<InvariantResult>> check_live(const std::vector<JournalEntry>&
     out.insert(out.begin() + 3, d4);
   }
 
-  // ---- D6 (runs with card_settlement windows): nothing committed inside a window ----
-  if (!options.card_windows.empty()) {
+  // ---- D6 (runs with card_settlement windows or refusing suspensions) ----
+  // Nothing committed inside a window; no settlement of a suspended subject inside its suspension.
+  if (!options.card_windows.empty() || !options.suspensions.empty()) {
     InvariantResult d6;
     d6.id = "D6";
     std::vector<std::pair<CivilTime, CivilTime>> windows;
@@ -362,6 +363,33 @@ Result<std::vector<InvariantResult>> check_live(const std::vector<JournalEntry>&
       if (!a || !b) return Status(Code::kInvalidArgument, "", "checker window " + from + " .. " + to + " is not civil time");
       windows.emplace_back(*a, *b);
     }
+    struct Span {
+      const RefusingSuspension* s;
+      CivilTime from;
+      std::optional<CivilTime> to;
+    };
+    std::vector<Span> suspended;
+    for (const RefusingSuspension& p : options.suspensions) {
+      const std::optional<CivilTime> a = parse_civil(p.start), b = parse_civil(p.end);
+      if (!a || (!p.end.empty() && !b))
+        return Status(Code::kInvalidArgument, "", "checker suspension " + p.id + " " + p.start + " .. " + p.end +
+                                                      " is not civil time");
+      suspended.push_back(Span{&p, *a, b});
+    }
+    // The department of each visit, from the journal (the ledger's rows do not carry it).
+    std::map<std::string, std::string> dept_of;
+    for (const JournalEntry& e : journal)
+      if (!e.mdtrt_id.empty() && !e.dept_code.empty()) dept_of[e.mdtrt_id] = e.dept_code;
+    auto covers = [&](const Span& sp, const std::string& id, const v1::ReconcileRow& row) {
+      const RefusingSuspension& p = *sp.s;
+      if (p.scope == "person") return row.psn_no() == p.psn_no;
+      const auto code = row_code.find(id);
+      if (code == row_code.end() || code->second != p.fixmedins_code) return false;
+      if (p.scope != "department") return true;
+      const auto d = dept_of.find(row.mdtrt_id());
+      return d == dept_of.end() || d->second == p.dept_code;  // a visit of unknown department counts
+    };
+    uint64_t settlements = 0;
     for (const auto& [id, row] : rows) {
       const std::optional<CivilTime> at = parse_civil(row.setl_time());
       if (!at) {
@@ -372,10 +400,27 @@ Result<std::vector<InvariantResult>> check_live(const std::vector<JournalEntry>&
         if (!(*at < from) && *at < to)
           add_offender(d6, id + " " + row.msgid() + " committed at " + row.setl_time() + " inside the window " +
                                format_iso(from) + " .. " + format_iso(to));
+      if (row_sign(row) < 0) continue;  // a cancel stays allowed during a suspension
+      ++settlements;
+      for (const Span& sp : suspended)
+        if (!(*at < sp.from) && (!sp.to || *at < *sp.to) && covers(sp, id, row))
+          add_offender(d6, id + " " + row.msgid() + " settled at " + row.setl_time() + " inside suspension " +
+                               sp.s->id + " (" + sp.s->scope + " " +
+                               (sp.s->scope == "person" ? sp.s->psn_no : sp.s->fixmedins_code) +
+                               (sp.s->scope == "department" ? " " + sp.s->dept_code : std::string()) + " from " +
+                               sp.s->start + ")");
     }
-    d6.detail = d6.pass ? fmt::format("{} ledger rows: none committed inside the {} card_settlement window(s)",
-                                      rows.size(), options.card_windows.size())
-                        : "settlements or cancels committed inside a card_settlement window (setl_id msgid time)";
+    if (d6.pass) {
+      std::vector<std::string> parts;
+      if (!windows.empty())
+        parts.push_back(fmt::format("none committed inside the {} card_settlement window(s)", windows.size()));
+      if (!suspended.empty())
+        parts.push_back(fmt::format("none of {} settlements of a subject inside its refusing suspension ({})",
+                                    settlements, suspended.size()));
+      d6.detail = fmt::format("{} ledger rows: {}", rows.size(), fmt::join(parts, "; "));
+    } else {
+      d6.detail = "rows committed inside a card_settlement window or a refusing suspension (setl_id msgid time)";
+    }
     out.push_back(d6);
   }
   return out;

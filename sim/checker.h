@@ -45,6 +45,7 @@
 #include "grpc/client/client_pool.h"
 #include "models/population.h"
 #include "models/status.h"
+#include "sim/faults.h"
 #include "sim/metrics.h"
 #include "sim/result.h"
 #include "yibao/settlement/v1/common.pb.h"
@@ -74,6 +75,10 @@ struct LiveCheckOptions {
   // card_settlement windows [start, end) as the core lists them ("yyyy-MM-ddTHH:mm:ss"): D6
   // checks that no settlement or cancel read back committed inside one. Empty: no D6.
   std::vector<std::pair<std::string, std::string>> card_windows;
+  // Refusing suspensions as the core lists them (sim/faults.h): D6 checks that no settlement read
+  // back committed inside one of its subject (facility; department, by the journal's department
+  // of the visit; person). Cancels and 2601 stay allowed (DOMAIN.md §6).
+  std::vector<RefusingSuspension> suspensions;
 };
 
 // D1, D2, D3, D5, D7 in that order, with D4 before D5 when the journal holds back-fills

@@ -160,6 +160,7 @@ Status LiveCore::run_paced(simgrid::s4u::Engine& engine, double end_s, const Sce
   }
   // The scenario's switchover windows, opened once the core's clock is at the start.
   YB_RETURN_IF_ERROR(open_windows(*pool_, s));
+  YB_RETURN_IF_ERROR(open_suspensions(*pool_, suspension_orders_, s.file));
   auto civil_at = [&](double t) { return format_iso(s.clock.start.plus_seconds(static_cast<int64_t>(std::floor(t)))); };
   // The scenario's crashes: kill -9 when the simulation reaches `at`, restart `down` wall
   // seconds later on the same ledger and port (the pool's channels reconnect within a second).
@@ -240,6 +241,7 @@ Status LiveCore::run_paced(simgrid::s4u::Engine& engine, double end_s, const Sce
                             {"end", w.end()}, {"state", w.state()}, {"note", w.note()}});
     }
   }
+  if (!suspension_orders_.empty()) suspensions_ = list_suspensions(*pool_);  // as the core lists them
   metrics.add_wall_lag(pr.wall_lag);
   metrics.add_late_sends(pr.late_sends);
   for (size_t i = 0; i < pr.spans.size(); ++i) {
@@ -278,6 +280,7 @@ Result<std::vector<InvariantResult>> LiveCore::check(const std::vector<JournalEn
   if (windows_.is_array())
     for (const auto& w : windows_)
       if (w.value("scope", "") == "card_settlement") co.card_windows.emplace_back(w["start"], w["end"]);
+  co.suspensions = refusing_suspensions(suspensions_);
   return check_live(journal, *pool_, population, co);
 }
 

@@ -23,6 +23,7 @@
 #include "models/population.h"
 #include "models/status.h"
 #include "sim/core_gateway.h"
+#include "sim/faults.h"
 #include "sim/metrics.h"
 #include "sim/result.h"
 #include "sim/scenario.h"
@@ -75,6 +76,10 @@ class LiveCore {
   // The switchover windows as the core listed them after the run (scenario `switchover`; an
   // empty array when the listing failed; null without windows).
   const nlohmann::json& windows() const { return windows_; }
+  // The scenario's suspensions, resolved (sim/faults.h): opened by run_paced before the first
+  // call; listed back after the run (suspensions(); null without any) for the checker's D6.
+  void set_suspensions(std::vector<SuspensionOrder> orders) { suspension_orders_ = std::move(orders); }
+  const nlohmann::json& suspensions() const { return suspensions_; }
   // The crashes run (scenario `faults`): [{kill, at, down_s, killed_at, restarted_at,
   // wall_restart_s}], civil times of the simulation; null without faults.
   const nlohmann::json& faults() const { return faults_; }
@@ -94,6 +99,8 @@ class LiveCore {
   int32_t year_ = 0;
   bool fresh_ = false;
   nlohmann::json windows_;
+  std::vector<SuspensionOrder> suspension_orders_;
+  nlohmann::json suspensions_;
   nlohmann::json faults_;
   bool admin_clock_ = false;
   // Admin clock: the civil days the run covered ("yyyy-MM-dd"), the checker's period.

@@ -29,6 +29,7 @@ struct JournalEntry {
   int txn = 0;                   // transaction code
   std::string msgid;
   std::string fixmedins_code;
+  std::string dept_code;         // the department the visit registered in ("" if none)
   std::string psn_no;
   std::string mdtrt_id;
   std::string setl_id;           // from the reply ("" unless acknowledged)

@@ -157,7 +157,7 @@ std::string report_html(const json& r, const Metrics& m, const ReportInputs& in)
   h += "</tr></table>\n";
 
   // Drills: the windows as the core listed them, the offline visits and their back-fill, the
-  // crashes as they ran (result.json outage, faults).
+  // crashes as they ran, the suspensions (result.json outage, faults, suspensions).
   if (r.contains("outage")) {
     const json& o = r["outage"];
     h += "<h2>Switchover</h2><table id=\"outage_windows\"><tr><th>window</th><th>scope</th><th>start</th><th>end</th>"
@@ -188,6 +188,30 @@ std::string report_html(const json& r, const Metrics& m, const ReportInputs& in)
       h += "<tr>" + cell(f.value("kill", "")) + cell(f.value("at", "")) + cell(num(f.value("down_s", json()))) +
            cell(f.value("killed_at", "")) + cell(f.value("restarted_at", "")) +
            cell(num(f.value("wall_restart_s", json()))) + "</tr>";
+    h += "</table>\n";
+  }
+
+  if (r.contains("suspensions")) {  // as the core listed them, the amounts held, the refusals met
+    const json& sj = r["suspensions"];
+    h += "<h2>Suspensions</h2><table id=\"suspensions\"><tr><th>suspension</th><th>scope</th><th>mode</th>"
+         "<th>subject</th><th>start</th><th>end</th><th>state</th><th>reason</th></tr>";
+    for (const json& x : sj.value("suspensions", json::array())) {
+      std::string subject = x.value("scope", "") == "person" ? x.value("psn_no", "") : x.value("fixmedins_code", "");
+      if (!x.value("dept_code", "").empty()) subject += " " + x.value("dept_code", "");
+      h += "<tr>" + cell(x.value("suspension_id", "")) + cell(x.value("scope", "")) + cell(x.value("mode", "")) +
+           cell(subject) + cell(x.value("start", "")) + cell(x.value("end", "")) + cell(x.value("state", "")) +
+           cell(x.value("reason", "")) + "</tr>";
+    }
+    h += "</table>\n<table id=\"suspension_refusals\"><tr><th>refusal</th><th>calls</th></tr>";
+    const json refusals = sj.value("refusals", json::object());
+    for (const auto& [k, val] : refusals.items())
+      h += "<tr>" + cell(k) + cell(num(val)) + "</tr>";
+    h += "</table>\n<table id=\"held\"><tr><th>facility under investigation</th><th>held (fen)</th>"
+         "<th>settlements held</th><th>released (fen)</th><th>withheld (fen)</th></tr>";
+    for (const json& x : sj.value("held", json::array()))
+      h += "<tr>" + cell(x.value("fixmedins_code", "")) + cell(num(x.value("held_fen", json()))) +
+           cell(num(x.value("held_settlements", json()))) + cell(num(x.value("released_fen", json()))) +
+           cell(num(x.value("withheld_fen", json()))) + "</tr>";
     h += "</table>\n";
   }
 

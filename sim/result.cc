@@ -271,6 +271,16 @@ json make_result(const Scenario& s, const Metrics& m, const RunInfo& run) {
   r["spans"] = spans_json(s, run);
   if (!s.switchover.empty()) r["outage"] = outage_json(s, m, run);
   if (!s.faults.empty()) r["faults"] = run.faults.is_null() ? json::array() : run.faults;
+  if (!s.suspensions.empty()) {
+    json sj = run.suspensions.is_object() ? run.suspensions : json::object();
+    json refusals = json::object();
+    for (const auto& [reason, n] : m.failed_by_reason())
+      if (reason == "E_FAC_SUSPENDED" || reason == "E_FAC_TERMINATED" || reason == "E_DEPT_SUSPENDED" ||
+          reason == "E_PSN_SUSPENDED")
+        refusals[reason] = n;
+    sj["refusals"] = refusals;
+    r["suspensions"] = sj;
+  }
 
   r["wall_s"] = round3(run.wall_s);
   r["wall_started"] = run.wall_started;

@@ -25,6 +25,11 @@
 //           backfill_failed, pending, drain_time_h (from the last card_settlement window's end to
 //           the last back-fill settled; null while any is pending)}, self_pay {patients, paid_fen,
 //           owed_back_fen, wait_h {p50, p95, max, count}}, held_calls},
+//   suspensions (with suspension faults) {suspensions [{suspension_id, scope, mode,
+//           fixmedins_code, dept_code, psn_no, start, end, state, reason}] and held [{fixmedins_code,
+//           held_fen, released_fen, withheld_fen, held_settlements}] as the core lists them,
+//           refusals {reason: n} the suspension refusals met (E_FAC_SUSPENDED, E_FAC_TERMINATED,
+//           E_DEPT_SUSPENDED, E_PSN_SUSPENDED)},
 //   spans [{from, to, pace, speed, wall_s, wall_lag_ms {p50, p99, max, count} (paced spans)}]
 //           live pacing spans (civil ISO times; the last `to` is where the simulation ended,
 //           after the drain; speed 0 for max); [] modelled,
@@ -99,6 +104,8 @@ struct RunInfo {
   nlohmann::json windows;
   // Faults: the crashes as they ran (LiveCore::faults()).
   nlohmann::json faults;
+  // Suspensions and held amounts as the core listed them after the run (LiveCore::suspensions()).
+  nlohmann::json suspensions;
 };
 
 struct SloResult {

@@ -20,6 +20,7 @@
 #include "sim/actors/site.h"
 #include "sim/checker.h"
 #include "sim/core_model.h"
+#include "sim/faults.h"
 #include "sim/calibration.h"
 #include "sim/live/calibrate.h"
 #include "sim/live/live_bridge.h"
@@ -353,6 +354,24 @@ Status Run::run_simulation() {
   YB_CHECK(specs.size() == sites, "site_specs and count_sites disagree");
   if (sites > 0 && s_.workload.max_visits > 0)
     ctx.max_visits_per_site = std::max<uint64_t>(1, (s_.workload.max_visits + sites - 1) / sites);
+  if (!s_.suspensions.empty()) {  // live (check_across): the subjects picked among the simulated facilities
+    std::vector<uint32_t> simulated;
+    for (const SiteSpec& spec : specs) simulated.insert(simulated.end(), spec.facilities.begin(), spec.facilities.end());
+    auto stays = [&](uint32_t j) {  // the warm wards exactly as the sites will admit them
+      std::vector<WardStay> out;
+      for (const models::VisitPlan& p : workload_->in_house_at(j, s_.clock.start, *fees_, s_.seed))
+        out.push_back(WardStay{p.person, p.discharge});
+      return out;
+    };
+    const CivilTime end = s_.clock.start.plus_seconds(static_cast<int64_t>(s_.clock.duration_s));
+    YB_ASSIGN_OR_RETURN(std::vector<SuspensionOrder> orders,
+                        resolve_suspensions(s_.suspensions, *population_, simulated, stays, end, s_.seed, s_.file));
+    for (const SuspensionOrder& o : orders)
+      if (!o.picked.empty()) notes_.push_back(fmt::format("Suspension of line {}: {}.", o.line, o.picked));
+    for (const SuspensionSpec& p : s_.suspensions)
+      ctx.warm_by_s = std::min(ctx.warm_by_s, static_cast<double>(p.at.s - s_.clock.start.s) - 60);
+    live_->set_suspensions(std::move(orders));
+  }
   for (SiteSpec& spec : specs) start_site(&ctx, std::move(spec));
   extra_["topology"]["site_actors"] = sites;
   start_progress(core_host, metrics_.get(), s_.clock.start, ctx.end_s, o_.quiet);
@@ -401,6 +420,7 @@ int Run::finish() {
     info_.invariants = std::move(*inv);
     info_.windows = live_->windows();
     info_.faults = live_->faults();
+    info_.suspensions = live_->suspensions();
   } else {
     info_.invariants = check_modelled(metrics_->journal_entries());
   }

@@ -91,7 +91,7 @@ void read_top(Readers& in, const YAML::Node& root, Scenario& s) {
   if (root["pace"]) scenario_detail::read_pace(in, root["pace"], s.pace);
   if (root["switchover"]) scenario_detail::read_switchover(in, root["switchover"], s.switchover);
   if (root["backfill"]) scenario_detail::read_backfill(in, root["backfill"], s.backfill);
-  if (root["faults"]) scenario_detail::read_faults(in, root["faults"], s.faults);
+  if (root["faults"]) scenario_detail::read_faults(in, root["faults"], s.faults, s.suspensions);
   if (root["slo"]) scenario_detail::read_slos(in, root["slo"], s.slo);
   if (root["outputs"]) scenario_detail::read_outputs(in, root["outputs"], s.outputs);
   if (root["mmc"]) {
@@ -139,6 +139,22 @@ void check_across(models::YamlReader& r, const YAML::Node& root, Scenario& s) {
       if (span != nullptr && span->speed <= 0)
         return r.fail(root["faults"][i]["at"], "a core crash's down time is wall time: the pace span around " +
                                                    format_iso(f.at) + " must be live or accelerated, not max");
+    }
+  }
+  if (!s.suspensions.empty()) {
+    if (s.mode != Mode::kLive) return r.fail(root["faults"], "suspensions are opened in a real core: the run must be live");
+    if (s.core.clock != "admin")
+      return r.fail(root["faults"], "suspensions are in civil time: the run needs core.clock: admin");
+    const CivilTime end = s.clock.start.plus_seconds(static_cast<int64_t>(s.clock.duration_s));
+    for (const SuspensionSpec& p : s.suspensions) {
+      if (p.person_in_ward && !(s.workload.inpatient && s.workload.in_house_at_start))
+        return r.fail(root["faults"], "line " + std::to_string(p.line) +
+                                          ": person: {in_ward: true} picks a warm ward's patient: it needs "
+                                          "workload.inpatient and workload.in_house_at_start");
+      if (p.at < s.clock.start || !(p.at_to < end))
+        return r.fail(root["faults"], "line " + std::to_string(p.line) + ": a suspension's at (" + format_iso(p.at) +
+                                          ") lies outside the run (" + format_iso(s.clock.start) + " to " +
+                                          format_iso(end) + ")");
     }
   }
   if (root["backfill"] && s.switchover.empty())

@@ -133,11 +133,33 @@ struct BackfillSpec {
 
 // A timed fault (scenario `faults`). Built: the core killed (kill -9) at `at` and restarted on
 // the same ledger and port `down_s` WALL seconds later (a started core only; the span around
-// `at` must be paced). Other fault kinds are refused as not built yet.
+// `at` must be paced). Suspensions are SuspensionSpec. Other fault kinds are refused as not built yet.
 struct FaultSpec {
   CivilTime at;
   std::string kill = "core";
   double down_s = 30;  // wall seconds
+  int line = 0;
+};
+
+// A suspension opened in the core at a civil time (scenario `faults`, an entry with `suspend`;
+// Admin.Suspend, DOMAIN.md §6, §11.10–13). The core enforces it from the second `at` (it is
+// opened ahead, when the run starts). `at` is fixed, or drawn from the run's seed in
+// [at, at_to) (`at: {between: [a, b]}`). The subject: `facility` (a fixmedins_code, or a pick
+// among the simulated facilities of `facility_type`), with `dept` for a department (default: the
+// facility's first department, the one its visits register in); `person` (a psn_no, or a pick
+// among the warm wards' patients).
+struct SuspensionSpec {
+  CivilTime at, at_to;              // at_to == at: fixed
+  std::string scope;                // "facility" | "department" | "person"
+  std::string mode = "refuse";      // "refuse" | "terminate" (facility) | "hold" (facility)
+  std::string facility;             // fixmedins_code, or empty with facility_type
+  std::string facility_type;        // "village" ... "pharmacy" (sim/metrics.h facility_type_name)
+  std::string dept;
+  std::string person;
+  bool person_in_ward = false;      // `person: {in_ward: true}`: a patient of a warm ward (in a
+                                    // simulated facility at the start) discharged after `at` in the run
+  std::optional<CivilTime> until;   // absent: until the end of the run and beyond
+  std::string reason = "yibao-sim drill";
   int line = 0;
 };
 
@@ -180,6 +202,7 @@ struct Scenario {
   std::vector<PaceSpan> pace;       // live: one or more spans, in order
   std::vector<SwitchoverSpec> switchover;  // live, admin clock: windows opened in the core
   std::vector<FaultSpec> faults;           // live, a started core: crashes
+  std::vector<SuspensionSpec> suspensions; // live, admin clock: `faults` entries with `suspend`
   BackfillSpec backfill;
   std::vector<Slo> slo;
   OutputSpec outputs;

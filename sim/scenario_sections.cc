@@ -196,12 +196,81 @@ void read_switchover(Readers& in, const YAML::Node& n, std::vector<SwitchoverSpe
   }
 }
 
-void read_faults(Readers& in, const YAML::Node& n, std::vector<FaultSpec>& out) {
+namespace {
+
+void read_suspension(Readers& in, const YAML::Node& f, std::vector<SuspensionSpec>& out) {
+  if (!in.r.map(f, "a suspension", {"at", "suspend", "mode", "facility", "dept", "person", "until", "reason"})) return;
+  if (!in.r.require(f, "at")) return;
+  SuspensionSpec spec;
+  spec.line = f.Mark().line + 1;
+  in.v.one_of(f, "suspend", spec.scope, {"facility", "department", "person", "chain"});
+  if (spec.scope == "chain") return in.r.fail(f["suspend"], "suspend: chain is not built yet (the population has no chains)");
+  const YAML::Node at = f["at"];
+  if (at.IsMap()) {
+    if (!in.r.map(at, "at", {"between"}) || !in.r.require(at, "between")) return;
+    const YAML::Node b = at["between"];
+    if (!b.IsSequence() || b.size() != 2) return in.r.fail(b, "between: give two civil times, [from, to]");
+    if (!in.v.civil_of(b[0], "between", spec.at) || !in.v.civil_of(b[1], "between", spec.at_to)) return;
+    if (!(spec.at < spec.at_to))
+      return in.r.fail(b, "between: " + format_iso(spec.at_to) + " must come after " + format_iso(spec.at));
+  } else {
+    if (!in.v.civil_of(at, "at", spec.at)) return;
+    spec.at_to = spec.at;
+  }
+  in.v.one_of(f, "mode", spec.mode, {"refuse", "terminate", "hold"});
+  if (spec.mode != "refuse" && spec.scope != "facility")
+    return in.r.fail(f["mode"], "mode: " + spec.mode + " is for a facility, not a " + spec.scope);
+  if (spec.scope == "person") {
+    if (!in.r.require(f, "person")) return;
+    if (f["person"].IsMap()) {
+      if (!in.r.map(f["person"], "person", {"in_ward"}) || !in.r.require(f["person"], "in_ward")) return;
+      in.r.boolean(f["person"], "in_ward", spec.person_in_ward);
+      if (in.r.ok() && !spec.person_in_ward) return in.r.fail(f["person"], "person: give a psn_no or {in_ward: true}");
+    } else {
+      in.r.text(f, "person", spec.person);
+    }
+    if (f["facility"] || f["dept"]) return in.r.fail(f, "a person's suspension names no facility or dept");
+  } else {
+    if (!in.r.require(f, "facility")) return;
+    const YAML::Node fac = f["facility"];
+    if (fac.IsMap()) {
+      if (!in.r.map(fac, "facility", {"type"}) || !in.r.require(fac, "type")) return;
+      in.v.one_of(fac, "type", spec.facility_type, {"village", "primary", "level1", "level2", "level3", "pharmacy"});
+    } else {
+      in.r.text(f, "facility", spec.facility);
+    }
+    if (f["person"]) return in.r.fail(f["person"], "a " + spec.scope + "'s suspension names no person");
+    if (f["dept"]) {
+      if (spec.scope != "department") return in.r.fail(f["dept"], "dept is for suspend: department");
+      in.r.text(f, "dept", spec.dept);
+    }
+  }
+  if (f["until"]) {
+    CivilTime until;
+    if (!in.v.civil_of(f["until"], "until", until)) return;
+    if (!(spec.at_to < until))
+      return in.r.fail(f["until"], "until: " + format_iso(until) + " must come after at (" + format_iso(spec.at_to) + ")");
+    spec.until = until;
+  }
+  in.r.text(f, "reason", spec.reason);
+  if (!in.r.ok()) return;
+  out.push_back(spec);
+}
+
+}  // namespace
+
+void read_faults(Readers& in, const YAML::Node& n, std::vector<FaultSpec>& out, std::vector<SuspensionSpec>& suspensions) {
   if (!in.r.seq(n, "faults")) return;
   for (const auto& f : n) {
     if (f.IsMap()) {
-      for (const char* kind : {"host", "link", "fep", "line", "card_reader", "slow", "lose_replies", "suspend"})
-        if (f[kind]) return in.r.fail(f[kind], std::string("fault kind '") + kind + "' is not built yet (built: kill: core)");
+      for (const char* kind : {"host", "link", "fep", "line", "card_reader", "slow", "lose_replies"})
+        if (f[kind])
+          return in.r.fail(f[kind], std::string("fault kind '") + kind + "' is not built yet (built: kill: core, suspend)");
+      if (f["suspend"]) {
+        read_suspension(in, f, suspensions);
+        if (!in.r.ok()) return;
+        continue;
+      }
     }
     if (!in.r.map(f, "a fault", {"at", "kill", "down"})) return;
     if (!in.r.require(f, "at") || !in.r.require(f, "kill")) return;
@@ -238,7 +307,7 @@ void check_pace(models::YamlReader& r, const YAML::Node& n, const ClockSpec& clo
 bool valid_metric(const std::string& metric, std::string& why) {
   // The keys of result.json whose numbers an SLO may read (sim/result.h).
   static const std::set<std::string> kRoots = {"throughput_per_s", "latency_ms", "core_ms", "counts", "queues",
-                                               "money", "measured", "wall_lag_ms", "wall_s", "outage"};
+                                               "money", "measured", "wall_lag_ms", "wall_s", "outage", "suspensions"};
   size_t start = 0;
   while (true) {
     const size_t dot = metric.find('.', start);

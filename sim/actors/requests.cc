@@ -308,12 +308,13 @@ const v1::SetlInfo* settlement_info(Rpc rpc, const Message& m) {
   }
 }
 
-JournalEntry journal_entry(const VisitState& v, const std::string& fixmedins_code, const CoreReply* r,
-                           JournalEntry::Outcome outcome, double now) {
+JournalEntry journal_entry(const VisitState& v, const Caller& c, const CoreReply* r, JournalEntry::Outcome outcome,
+                           double now) {
   JournalEntry e;
   e.txn = txn_code(v.rpc);
   e.msgid = v.msgid;
-  e.fixmedins_code = fixmedins_code;
+  e.fixmedins_code = c.fixmedins_code;
+  e.dept_code = c.dept_code;
   e.psn_no = v.person.psn_no;
   e.mdtrt_id = v.mdtrt_id;
   e.sim_time = now;

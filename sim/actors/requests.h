@@ -48,10 +48,10 @@ void absorb_reply(VisitState& v, const google::protobuf::Message& reply);
 const settlement::v1::SetlInfo* settlement_info(Rpc rpc, const google::protobuf::Message& reply);
 
 // The journal entry of v's current call (the checker's record, sim/checker.h) from facility
-// `fixmedins_code`: `outcome` at simulated time `now`, `r` its answer (null when none came; an
-// acknowledged settlement carries its split).
-JournalEntry journal_entry(const VisitState& v, const std::string& fixmedins_code, const CoreReply* r,
-                           JournalEntry::Outcome outcome, double now);
+// `c`: `outcome` at simulated time `now`, `r` its answer (null when none came; an acknowledged
+// settlement carries its split).
+JournalEntry journal_entry(const VisitState& v, const Caller& c, const CoreReply* r, JournalEntry::Outcome outcome,
+                           double now);
 
 // One fee line: price in whole fen, units whole, so det_item_fee_sumamt = price × units exactly.
 settlement::v1::FeeLine to_fee_line(const models::PlannedLine& l, int sn, const std::string& rxno, CivilTime now);

@@ -137,7 +137,8 @@ class Site {
       v.in_house = true;
       v.admitted = plan.arrival;
       const auto elapsed = static_cast<double>(ctx_->civil_start.s - plan.arrival.s);
-      v.script = make_in_house_script(plan, elapsed, *ctx_->workload, &v.plans, &v.warm_steps);
+      v.script = make_in_house_script(plan, elapsed, *ctx_->workload, &v.plans, &v.warm_steps,
+                                      ctx_->warm_by_s - static_cast<double>(plan.person % 60));
       ctx_->metrics->on_in_house_stay();
       advance(v, 0);
     }
@@ -451,7 +452,7 @@ class Site {
 
   // Journals the outcome of v's current call; `r` is its answer (null when none came).
   void journal(const VisitState& v, const Facility& f, const CoreReply* r, JournalEntry::Outcome outcome, double now) {
-    ctx_->metrics->journal(journal_entry(v, f.caller.fixmedins_code, r, outcome, now));
+    ctx_->metrics->journal(journal_entry(v, f.caller, r, outcome, now));
   }
 
   bool retry(VisitState& v, double now) {

@@ -21,6 +21,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -65,6 +66,9 @@ struct SiteContext {
   bool pharmacy = true;
   bool inpatient = true;
   bool in_house_at_start = false;  // the wards' stays in progress at second 0 (WorkloadSpec)
+  // Their warm-up happens by this simulated second at the latest (spread over the minute before;
+  // make_in_house_script): a drill's first suspension, so it does not refuse their admissions.
+  double warm_by_s = std::numeric_limits<double>::infinity();
   // Switchover (DOMAIN.md §7): card_settlement windows; what a refused outpatient visit or sale
   // does (offline, then back-fill at most backfill_rate_per_hour per facility from the window's
   // end; a share backfill_abandoned never back-filled).

@@ -65,13 +65,15 @@ std::vector<Step> make_backfill_script(models::VisitKind kind) {
 
 std::vector<Step> make_in_house_script(const models::VisitPlan& plan, double elapsed_s,
                                        const models::WorkloadModel& w, std::vector<models::FeePlanModel>* plans,
-                                       size_t* warm_steps) {
+                                       size_t* warm_steps, double warm_by_s) {
   plans->clear();
   size_t past = 0;  // fee plans due before second 0
   while (past < plan.upload_at_s.size() && plan.upload_at_s[past] < elapsed_s) ++past;
   // The stay's age at its first call inside the run.
   const double first = past < plan.upload_at_s.size() ? plan.upload_at_s[past] : plan.length_of_stay_s;
-  std::vector<Step> s{delay(std::max(0.0, first - elapsed_s)), call(Rpc::kAdmit)};
+  const double until_first = std::max(0.0, first - elapsed_s);
+  const double warm_at = std::min(until_first, std::max(0.0, warm_by_s));
+  std::vector<Step> s{delay(warm_at), call(Rpc::kAdmit)};
   size_t lines = 0;
   for (size_t u = 0; u < past; ++u) {
     const models::FeePlanModel& p = plan.fees[u];
@@ -87,6 +89,7 @@ std::vector<Step> make_in_house_script(const models::VisitPlan& plan, double ela
     lines += p.lines.size();
   }
   *warm_steps = s.size();
+  if (until_first > warm_at) s.push_back(delay(until_first - warm_at));  // warmed early: wait for the first call
   plans->insert(plans->end(), plan.fees.begin() + static_cast<std::ptrdiff_t>(past), plan.fees.end());
   append_stay(plan, past, std::max(first, elapsed_s), w, s);
   return s;

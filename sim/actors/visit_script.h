@@ -2,6 +2,7 @@
 // Pure function of (plan, workload parameters, rng); thread-safe.
 #pragma once
 
+#include <limits>
 #include <vector>
 
 #include "models/rng.h"
@@ -12,23 +13,26 @@ namespace yibao::sim {
 
 std::vector<Step> make_script(const models::VisitPlan& plan, const models::WorkloadModel& workload, models::Rng& rng);
 
-// A stay already in progress at simulated second 0 (models::WorkloadModel::in_house_at), begun
-// `elapsed_s` before it. Nothing is sent until the stay's first call inside the run (its next
-// fee upload, else its discharge): then first its warm-up — the admission (2401, back-dated to
-// the plan's arrival) and one catch-up upload (2301) per group of the fee plans due before
-// second 0 — and the rest of the stay as make_script's. So the warm-up spreads over the wards'
-// upload and discharge hours instead of loading the core all at once at the start.
-// `plans` receives the fee plans in the order the uploads send them: the past ones merged into
-// groups of ≤ kMaxCatchUpLines lines (whole plans), then the future ones. `warm_steps` receives
-// the number of leading steps up to the end of the warm-up.
 // The back-fill of an offline visit (DOMAIN.md §7.3) at a counter window: registration, visit
 // information, fees, pre-settle and settle of an outpatient visit or refill, or the sale's
 // pre-settle and settle; the calls carry backfill_flag = 1 and the care time (requests.h).
 std::vector<Step> make_backfill_script(models::VisitKind kind);
 
+// A stay already in progress at simulated second 0 (models::WorkloadModel::in_house_at), begun
+// `elapsed_s` before it. Nothing is sent until the stay's first call inside the run (its next
+// fee upload, else its discharge) or `warm_by_s`, whichever comes first: then first its warm-up
+// — the admission (2401, back-dated to the plan's arrival) and one catch-up upload (2301) per
+// group of the fee plans due before second 0 — and the rest of the stay as make_script's. So the
+// warm-up spreads over the wards' upload and discharge hours instead of loading the core all at
+// once at the start; `warm_by_s` brings it before the first suspension of a drill (a stay begun
+// days ago is not a new admission the suspension refuses).
+// `plans` receives the fee plans in the order the uploads send them: the past ones merged into
+// groups of ≤ kMaxCatchUpLines lines (whole plans), then the future ones. `warm_steps` receives
+// the number of leading steps up to the end of the warm-up.
 inline constexpr size_t kMaxCatchUpLines = 300;  // the core's bound on lines per upload
 std::vector<Step> make_in_house_script(const models::VisitPlan& plan, double elapsed_s,
                                        const models::WorkloadModel& workload,
-                                       std::vector<models::FeePlanModel>* plans, size_t* warm_steps);
+                                       std::vector<models::FeePlanModel>* plans, size_t* warm_steps,
+                                       double warm_by_s = std::numeric_limits<double>::infinity());
 
 }  // namespace yibao::sim

@@ -207,6 +207,38 @@ TEST_P(CheckerLive, ASettlementCommittedInsideACardSettlementWindowFailsD6Naming
   EXPECT_EQ(d6.count, 1u);
 }
 
+// D6 (with refusing suspensions): a settlement of a suspended subject committed inside its
+// suspension is named; a cancel inside a facility's suspension is allowed; a department
+// suspension covers only the visits of that department (the journal's dept_code).
+TEST_P(CheckerLive, ASettlementInsideASuspensionOfItsSubjectFailsD6NamingIt) {
+  settle_some();
+  for (JournalEntry& e : journal_) e.dept_code = "A01";
+  const std::string today = journal_[0].setl_time.substr(0, 10);
+  ASSERT_EQ(today.size(), 10u) << journal_[0].setl_time;
+  const std::string code = journal_[0].fixmedins_code;
+  sim::LiveCheckOptions o;
+  o.ledger_fresh = true;
+  o.suspensions = {{"S1", "facility", code, "", "", today + "T00:00:20", today + "T00:00:30"},
+                   {"S2", "department", code, "ZZ", "", today + "T00:00:00", ""},
+                   {"S3", "person", "", "", journal_[1].psn_no, today + "T00:00:00", today + "T00:00:10"}};
+  auto r = sim::check_live(journal_, *pool_, *pop_, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(find(*r, "D6").pass) << find(*r, "D6").detail;
+
+  const std::string inside = journal_[1].setl_id, cancel = journal_[3].setl_id;
+  ASSERT_EQ(journal_[3].txn, 2208);
+  tamper("UPDATE settlement SET setl_time = setl_time - (setl_time % 86400) + 25 WHERE setl_id = '" + cancel +
+         "'; UPDATE settlement SET setl_time = setl_time - (setl_time % 86400) + 5 WHERE setl_id = '" + inside + "'");
+  r = sim::check_live(journal_, *pool_, *pop_, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const InvariantResult& d6 = find(*r, "D6");
+  EXPECT_FALSE(d6.pass);
+  EXPECT_TRUE(names(d6, inside)) << d6.detail;
+  EXPECT_TRUE(names(d6, "S3")) << d6.detail;
+  EXPECT_FALSE(names(d6, cancel)) << "a cancel stays allowed during a suspension";
+  EXPECT_EQ(d6.count, 1u);
+}
+
 TEST_P(CheckerLive, ADuplicatedSettlementFailsD2NamingIt) {
   settle_some();
   const JournalEntry& twice = journal_[1];

@@ -84,12 +84,24 @@ TEST(Report, DrillsShowTheirWindowsBackfillAndFaults) {
                  {"self_pay", {{"patients", 560}, {"paid_fen", 2257}, {"owed_back_fen", 1114},
                                {"wait_h", {{"p50", 0.32}, {"p95", 0.7}, {"max", 0.81}, {"count", 500}}}}},
                  {"held_calls", 8}};
+  r["suspensions"] = {{"suspensions", json::array({{{"suspension_id", "S1"}, {"scope", "department"},
+                                                     {"mode", "refuse"}, {"fixmedins_code", "H45010100000"},
+                                                     {"dept_code", "A02"}, {"psn_no", ""},
+                                                     {"start", "2024-03-04T09:16:27"}, {"end", ""},
+                                                     {"state", "IN_FORCE"}, {"reason", "drill <b>"}}})},
+                      {"held", json::array({{{"fixmedins_code", "H45010100067"}, {"held_fen", 2138050},
+                                             {"held_settlements", 21}, {"released_fen", 0}, {"withheld_fen", 0}}})},
+                      {"refusals", {{"E_DEPT_SUSPENDED", 96}}}};
   r["faults"] = json::array({{{"kill", "core"}, {"at", "2024-03-04T08:05:00"}, {"down_s", 5.0},
                               {"killed_at", "2024-03-04T08:05:00"}, {"restarted_at", "2024-03-04T08:07:30"},
                               {"wall_restart_s", 0.061}}});
   const std::string h = report_html(r, m, ReportInputs{});
-  for (const char* id : {"id=\"outage_windows\"", "id=\"outage_backlog\"", "id=\"outage_self_pay\"", "id=\"faults\""})
+  for (const char* id : {"id=\"outage_windows\"", "id=\"outage_backlog\"", "id=\"outage_self_pay\"", "id=\"faults\"",
+                         "id=\"suspensions\"", "id=\"suspension_refusals\"", "id=\"held\""})
     EXPECT_NE(h.find(id), std::string::npos) << id;
+  EXPECT_NE(h.find("<td>H45010100000 A02</td>"), std::string::npos);
+  EXPECT_NE(h.find("drill &lt;b&gt;"), std::string::npos);
+  EXPECT_NE(h.find("<td>2138050</td>"), std::string::npos);
   EXPECT_NE(h.find("<td>card_settlement</td>"), std::string::npos);
   EXPECT_NE(h.find("<td>2024-03-04T08:50:00</td>"), std::string::npos);
   EXPECT_NE(h.find("not drained"), std::string::npos);  // drain_time_h null: some pending
@@ -98,6 +110,7 @@ TEST(Report, DrillsShowTheirWindowsBackfillAndFaults) {
   const std::string plain = report_html(sample_result(m), m, ReportInputs{});
   EXPECT_EQ(plain.find("outage_backlog"), std::string::npos);
   EXPECT_EQ(plain.find("id=\"faults\""), std::string::npos);
+  EXPECT_EQ(plain.find("id=\"suspensions\""), std::string::npos);
 }
 
 TEST(Report, PlotsAreInlineSvgWhenGnuplotRuns) {

@@ -183,6 +183,40 @@ TEST(ScenarioDefaults, PaceSloAndOverrides) {
   EXPECT_EQ(s->slo[0].line, 10);
 }
 
+TEST(ScenarioDefaults, SuspensionsAreReadFromFaults) {
+  const char* text =
+      "mode: live\n"
+      "clock: {start: '2024-03-04 08:00:00', duration: 2h}\n"
+      "core: {clock: admin}\n"
+      "pace: [{kind: max}]\n"
+      "faults:\n"
+      "  - {at: {between: ['2024-03-04 08:10:00', '2024-03-04 08:20:00']}, suspend: department,\n"
+      "     facility: {type: level2}, dept: A02, until: '2024-03-04 09:00:00'}\n"
+      "  - {at: '2024-03-04 08:30:00', suspend: facility, mode: hold, facility: H45010100067, reason: audit}\n"
+      "  - {at: '2024-03-04 08:40:00', suspend: person, person: {in_ward: true}}\n";
+  auto s = parse_scenario(text, "t.yaml");
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_TRUE(s->faults.empty());
+  ASSERT_EQ(s->suspensions.size(), 3u);
+  const SuspensionSpec& d = s->suspensions[0];
+  EXPECT_EQ(d.scope, "department");
+  EXPECT_EQ(d.mode, "refuse");
+  EXPECT_EQ(format_iso(d.at), "2024-03-04T08:10:00");
+  EXPECT_EQ(format_iso(d.at_to), "2024-03-04T08:20:00");
+  EXPECT_EQ(d.facility_type, "level2");
+  EXPECT_EQ(d.dept, "A02");
+  ASSERT_TRUE(d.until.has_value());
+  EXPECT_EQ(format_iso(*d.until), "2024-03-04T09:00:00");
+  EXPECT_EQ(d.line, 6);
+  const SuspensionSpec& h = s->suspensions[1];
+  EXPECT_EQ(h.mode, "hold");
+  EXPECT_EQ(h.facility, "H45010100067");
+  EXPECT_EQ(h.reason, "audit");
+  EXPECT_EQ(format_iso(h.at), format_iso(h.at_to));
+  EXPECT_FALSE(h.until.has_value());
+  EXPECT_TRUE(s->suspensions[2].person_in_ward);
+}
+
 TEST(ValueSyntax, Durations) {
   EXPECT_EQ(parse_duration("90s"), 90);
   EXPECT_EQ(parse_duration("15min"), 900);
@@ -238,6 +272,16 @@ const BadCase kBadScenarios[] = {
     {"unknown metric root", "clock: {start: 2024-03-04}\nslo:\n  - {metric: latncy_ms.2207.p99, threshold: 1}\n", "bad.yaml:3: metric 'latncy_ms.2207.p99' does not start with a key of result.json"},
     {"slo without threshold", "clock: {start: 2024-03-04}\nslo:\n  - {metric: counts.failed}\n", "bad.yaml:3: missing key 'threshold'"},
     {"two slos one name", "clock: {start: 2024-03-04}\nslo:\n  - {metric: counts.failed, threshold: 0}\n  - {metric: counts.failed, threshold: 1}\n", "bad.yaml:4: two SLOs are named 'counts.failed'"},
+    // Suspensions (faults with suspend).
+    {"suspension without the admin clock", "clock: {start: 2024-03-04}\nmode: live\npace: [{kind: max}]\nfaults:\n  - {at: 2024-03-04 00:10:00, suspend: facility, facility: {type: pharmacy}}\n", "bad.yaml:5: suspensions are in civil time: the run needs core.clock: admin"},
+    {"hold on a department", "clock: {start: 2024-03-04}\nmode: live\ncore: {clock: admin}\npace: [{kind: max}]\nfaults:\n  - {at: 2024-03-04 00:10:00, suspend: department, mode: hold, facility: H1}\n", "bad.yaml:6: mode: hold is for a facility, not a department"},
+    {"chain suspension", "clock: {start: 2024-03-04}\nmode: live\ncore: {clock: admin}\npace: [{kind: max}]\nfaults:\n  - {at: 2024-03-04 00:10:00, suspend: chain}\n", "bad.yaml:6: suspend: chain is not built yet"},
+    {"person without person", "clock: {start: 2024-03-04}\nmode: live\ncore: {clock: admin}\npace: [{kind: max}]\nfaults:\n  - {at: 2024-03-04 00:10:00, suspend: person}\n", "bad.yaml:6: missing key 'person'"},
+    {"facility type unknown", "clock: {start: 2024-03-04}\nmode: live\ncore: {clock: admin}\npace: [{kind: max}]\nfaults:\n  - {at: 2024-03-04 00:10:00, suspend: facility, facility: {type: clinic}}\n", "bad.yaml:6: type: 'clinic' is not one of"},
+    {"between reversed", "clock: {start: 2024-03-04}\nmode: live\ncore: {clock: admin}\npace: [{kind: max}]\nfaults:\n  - {at: {between: [2024-03-04 00:20:00, 2024-03-04 00:10:00]}, suspend: person, person: P1}\n", "bad.yaml:6: between: 2024-03-04T00:10:00 must come after"},
+    {"until before at", "clock: {start: 2024-03-04}\nmode: live\ncore: {clock: admin}\npace: [{kind: max}]\nfaults:\n  - {at: 2024-03-04 00:10:00, until: 2024-03-04 00:05:00, suspend: person, person: P1}\n", "bad.yaml:6: until: 2024-03-04T00:05:00 must come after at"},
+    {"ward pick without wards", "clock: {start: 2024-03-04}\nmode: live\ncore: {clock: admin}\nworkload: {inpatient: false}\npace: [{kind: max}]\nfaults:\n  - {at: 2024-03-04 00:10:00, suspend: person, person: {in_ward: true}}\n", "bad.yaml:7: line 7: person: {in_ward: true} picks a warm ward's patient"},
+    {"suspension outside the run", "clock: {start: 2024-03-04}\nmode: live\ncore: {clock: admin}\npace: [{kind: max}]\nfaults:\n  - {at: 2024-03-05 00:10:00, suspend: person, person: P1}\n", "bad.yaml:6: line 6: a suspension's at (2024-03-05T00:10:00) lies outside the run"},
     // Keys of later issues.
     {"faults modelled", "clock: {start: 2024-03-04}\nfaults:\n  - {at: 2024-03-04 00:10:00, kill: core}\n", "bad.yaml:3: faults act on a real core: the run must be live"},
     {"fault kind not built", "clock: {start: 2024-03-04}\nfaults:\n  - {at: 2024-03-04 00:10:00, link: county_municipal}\n", "bad.yaml:3: fault kind 'link' is not built yet"},

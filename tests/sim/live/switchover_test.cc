@@ -19,6 +19,7 @@
 #include "models/population_yaml.h"
 #include "sim/live_core.h"
 #include "sim/scenario.h"
+#include "tests/sim/live/drill_run.h"
 #include "tests/testing/core_process.h"
 #include "tests/testing/temp_dir.h"
 
@@ -28,28 +29,9 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-fs::path repo_root() { return fs::path(models::default_presets_path()).parent_path().parent_path().parent_path(); }
-
-json run(const std::string& scenario, const std::string& out_dir, int expect_code = 0) {
-  std::string out;
-  const int code = run_program({CoreProcess::binary("sim/yibao-sim"), "run", scenario, "--out", out_dir, "--quiet"}, &out, std::chrono::seconds(300));
-  EXPECT_EQ(code, expect_code) << out;
-  std::ifstream in(out_dir + "/result.json");
-  if (!in) {
-    ADD_FAILURE() << "no result.json: " << out;
-    return json();
-  }
-  return json::parse(in);
-}
-
-void expect_invariants(const json& r) {
-  ASSERT_FALSE(r["invariants"].empty());
-  for (const json& inv : r["invariants"]) EXPECT_TRUE(inv["pass"].get<bool>()) << inv.dump();
-}
-
 TEST(Switchover, SmallDrillBackfillsEveryOfflineVisit) {
   TempDir dir;
-  const json r = run((repo_root() / "scenarios" / "switchover-small.yaml").string(), dir.file("small"));
+  const json r = run_drill((repo_root() / "scenarios" / "switchover-small.yaml").string(), dir.file("small"));
   ASSERT_FALSE(r.is_null());
   EXPECT_EQ(r["verdict"], "pass") << r["slo"].dump();
   expect_invariants(r);
@@ -119,7 +101,7 @@ TEST(Switchover, UnannouncedWindowIsLearntFromRefusalsAndAbandonedVisitsAreCount
                          "  - {from: 2024-03-04 08:10:00, to: 2024-03-04 08:25:00, announced: false}\n"
                          "backfill: {rate_per_hour: 600, abandoned: 0.2}\n"
                          "outputs: {report: false, timeseries: false}\n";
-  const json r = run(path, dir.file("u"));
+  const json r = run_drill(path, dir.file("u"));
   ASSERT_FALSE(r.is_null());
   expect_invariants(r);
   const json& c = r["counts"];
