@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "models/rng.h"
 #include "sim/metrics.h"
 
@@ -130,6 +132,74 @@ std::vector<RefusingSuspension> refusing_suspensions(const nlohmann::json& listi
     out.push_back(RefusingSuspension{s.value("suspension_id", ""), s.value("scope", ""), s.value("fixmedins_code", ""),
                                      s.value("dept_code", ""), s.value("psn_no", ""), s.value("start", ""),
                                      s.value("end", "")});
+  }
+  return out;
+}
+
+Injections::Injections(const std::vector<FaultSpec>& faults, CivilTime start) : start_(start) {
+  for (const FaultSpec& f : faults) {
+    if (f.kind == "kill") continue;
+    Item it;
+    it.spec = f;
+    it.at_s = static_cast<double>(f.at.s - start.s);
+    if (f.until) it.until_s = static_cast<double>(f.until->s - start.s);
+    items_.push_back(it);
+  }
+}
+
+std::vector<double> Injections::stops() const {
+  std::vector<double> out;
+  for (const Item& it : items_) {
+    out.push_back(it.at_s);
+    if (it.until_s >= 0) out.push_back(it.until_s);
+  }
+  return out;
+}
+
+void Injections::turn(double now, client::ClientPool& pool) {
+  auto keep = [&](Item& it, const client::CallResult& r, const char* what) {
+    if (r.ok()) return;
+    it.error = std::string(what) + ": " + r.status.error_message();
+    if (status_.ok()) status_ = Status(Code::kFailedPrecondition, r.reason, fmt::format("{}:{} ", it.spec.line, it.error));
+  };
+  for (Item& it : items_) {
+    if (!it.applied && now >= it.at_s) {
+      v1::InjectFaultRequest req;
+      req.set_kind(it.spec.call);
+      if (it.spec.kind == "slow") {
+        req.set_latency_ms(static_cast<int64_t>(std::llround(it.spec.latency_ms)));
+      } else {
+        req.set_action(v1::InjectFaultRequest::LOSE_REPLY);
+        req.set_count(it.spec.count);
+      }
+      v1::FaultsReply rep;
+      keep(it, pool.call_sync(&client::AdminAsync::InjectFault, req, &rep), "InjectFault");
+      it.applied = true;
+      it.applied_s = now;
+    }
+    if (it.applied && !it.cleared && it.until_s >= 0 && now >= it.until_s) {
+      v1::ClearFaultsRequest req;
+      req.set_kind(it.spec.call);
+      v1::FaultsReply rep;
+      keep(it, pool.call_sync(&client::AdminAsync::ClearFaults, req, &rep), "ClearFaults");
+      it.cleared = true;
+      it.cleared_s = now;
+    }
+  }
+}
+
+nlohmann::json Injections::report() const {
+  nlohmann::json out = nlohmann::json::array();
+  auto civil = [&](double t) { return format_iso(start_.plus_seconds(static_cast<int64_t>(std::floor(t)))); };
+  for (const Item& it : items_) {
+    nlohmann::json f{{it.spec.kind, it.spec.call}, {"at", format_iso(it.spec.at)}};
+    if (it.spec.kind == "slow") f["latency_ms"] = it.spec.latency_ms;
+    else f["count"] = it.spec.count;
+    if (it.spec.until) f["until"] = format_iso(*it.spec.until);
+    if (it.applied) f["applied_at"] = civil(it.applied_s);
+    if (it.cleared) f["cleared_at"] = civil(it.cleared_s);
+    if (!it.error.empty()) f["error"] = it.error;
+    out.push_back(f);
   }
   return out;
 }

@@ -66,4 +66,33 @@ struct RefusingSuspension {
 };
 std::vector<RefusingSuspension> refusing_suspensions(const nlohmann::json& listing);
 
+// The scenario's slow / lose_replies faults (FaultSpec kinds other than "kill") as they run: each
+// is armed with Admin.InjectFault when the simulation reaches its `at` and cleared (ClearFaults of
+// its call kind) at its `until`. turn() is the pacer's on_turn (main thread, engine idle); the
+// pacer stops at every time of stops() so an action lands on its second in any pace. A refused
+// call is kept (status()) and reported; the run goes on. (A core killed and restarted forgets
+// what was armed: the registry is in memory.)
+class Injections {
+ public:
+  Injections(const std::vector<FaultSpec>& faults, CivilTime start);
+  bool empty() const { return items_.empty(); }
+  std::vector<double> stops() const;
+  void turn(double now, client::ClientPool& pool);
+  // [{slow | lose_replies: call, at, latency_ms | count, until, applied_at, cleared_at, error}]
+  nlohmann::json report() const;
+  const Status& status() const { return status_; }
+
+ private:
+  struct Item {
+    FaultSpec spec;
+    double at_s = 0, until_s = -1;
+    bool applied = false, cleared = false;
+    double applied_s = 0, cleared_s = 0;
+    std::string error;
+  };
+  std::vector<Item> items_;
+  CivilTime start_;
+  Status status_;
+};
+
 }  // namespace yibao::sim

@@ -48,6 +48,7 @@ Result<std::unique_ptr<LiveCore>> LiveCore::open(const LiveCoreOptions& o) {
     po.ledger = o.ledger;
     po.clock = o.clock;
     if (!o.policy.empty()) po.extra_args = {"--policy", o.policy};
+    if (o.fault_injection) po.extra_args.push_back("--fault-injection");
     YB_ASSIGN_OR_RETURN(c->process_, CoreProcess::start(po));
     c->address_ = c->process_->address();
     token = c->process_->admin_token();
@@ -65,6 +66,16 @@ Result<std::unique_ptr<LiveCore>> LiveCore::open(const LiveCoreOptions& o) {
   YB_ASSIGN_OR_RETURN(c->pool_, make_pool(c->address_, o, token, 2));
   if (!c->pool_->wait_connected(std::chrono::seconds(10)))
     return Status(Code::kUnavailable, "E_UNAVAILABLE", "yibao-core at " + c->address_ + " is unreachable");
+  if (o.fault_injection) {  // clearing nothing: refused unless the core runs --fault-injection
+    v1::ClearFaultsRequest none;
+    none.set_kind("-");
+    v1::FaultsReply rep;
+    const client::CallResult r = c->pool_->call_sync(&client::AdminAsync::ClearFaults, none, &rep);
+    if (!r.ok())
+      return Status(Code::kFailedPrecondition, r.reason,
+                    "the scenario's slow / lose_replies faults need a core started with --fault-injection: " +
+                        r.status.error_message());
+  }
 
   // The core's population must be the one the visits are drawn from.
   v1::GetStatsReply stats;
@@ -172,7 +183,9 @@ Status LiveCore::run_paced(simgrid::s4u::Engine& engine, double end_s, const Sce
     double killed_sim = 0, restarted_sim = 0, restart_wall_s = 0;
   };
   std::vector<Crash> crashes;
-  for (const FaultSpec& f : s.faults) crashes.push_back(Crash{f, static_cast<double>(f.at.s - s.clock.start.s)});
+  for (const FaultSpec& f : s.faults)
+    if (f.kind == "kill") crashes.push_back(Crash{f, static_cast<double>(f.at.s - s.clock.start.s)});
+  Injections injections(s.faults, s.clock.start);
   Status fault_status;
   // Brings a killed core back (the first failure is kept for the run's status).
   auto restart = [&](Crash& c, double now) {
@@ -186,9 +199,11 @@ Status LiveCore::run_paced(simgrid::s4u::Engine& engine, double end_s, const Sce
   };
   PaceOptions po;
   po.done = std::move(done);
-  if (!crashes.empty()) {
-    YB_CHECK(process_ != nullptr, "a crash needs a started core (the scenario check refuses core.address)");
+  po.stops = injections.stops();
+  if (!crashes.empty() || !injections.empty()) {
+    YB_CHECK(crashes.empty() || process_ != nullptr, "a crash needs a started core (the scenario check refuses core.address)");
     po.on_turn = [&](double now) {
+      injections.turn(now, *pool_);
       for (Crash& c : crashes) {
         if (!c.killed && now >= c.at_s) {
           process_->kill9();
@@ -221,6 +236,10 @@ Status LiveCore::run_paced(simgrid::s4u::Engine& engine, double end_s, const Sce
     }
     faults_.push_back(f);
   }
+  for (const nlohmann::json& f : injections.report()) faults_.push_back(f);
+  if (!injections.status().ok())
+    return Status(Code::kFailedPrecondition, injections.status().reason(),
+                  s.file + ":" + std::string(injections.status().message()));
   if (!fault_status.ok())
     return Status(Code::kUnavailable, "", "the core did not come back after a crash: " + std::string(fault_status.message()));
   // Replies still on the simulated network reach their sites; the sites then end by themselves.

@@ -47,6 +47,8 @@ struct LiveCoreOptions {
   std::string ledger;            // started core: ledger path ("" = a temporary one, removed after)
   int channels = 4;
   std::string clock = "wall";    // "wall" | "admin" (Scenario::core.clock)
+  bool fault_injection = false;  // slow / lose_replies faults: a started core gets --fault-injection,
+                                 // a given one must have it (checked when opened)
   bool log = true;               // say what was started
 };
 
@@ -80,8 +82,9 @@ class LiveCore {
   // call; listed back after the run (suspensions(); null without any) for the checker's D6.
   void set_suspensions(std::vector<SuspensionOrder> orders) { suspension_orders_ = std::move(orders); }
   const nlohmann::json& suspensions() const { return suspensions_; }
-  // The crashes run (scenario `faults`): [{kill, at, down_s, killed_at, restarted_at,
-  // wall_restart_s}], civil times of the simulation; null without faults.
+  // The faults run (scenario `faults`): crashes [{kill, at, down_s, killed_at, restarted_at,
+  // wall_restart_s}] and injections [{slow or lose_replies: call kind, at, latency_ms or count,
+  // applied_at, cleared_at}], civil times of the simulation; null without faults.
   const nlohmann::json& faults() const { return faults_; }
   // D1, D2, D3, D5, D7 against the ledger.
   // `care_year`: the civil year of the simulated visits (their accumulators' year).

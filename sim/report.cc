@@ -182,12 +182,21 @@ std::string report_html(const json& r, const Metrics& m, const ReportInputs& in)
          cell(num(o.value("held_calls", json()))) + "</tr></table>\n";
   }
   if (r.contains("faults")) {
-    h += "<h2>Faults</h2><table id=\"faults\"><tr><th>kill</th><th>at</th><th>down (wall s)</th><th>killed at</th>"
-         "<th>back at</th><th>restart (wall s)</th></tr>";
-    for (const json& f : r["faults"])
-      h += "<tr>" + cell(f.value("kill", "")) + cell(f.value("at", "")) + cell(num(f.value("down_s", json()))) +
-           cell(f.value("killed_at", "")) + cell(f.value("restarted_at", "")) +
+    h += "<h2>Faults</h2><table id=\"faults\"><tr><th>fault</th><th>at</th><th>down (wall s) / until</th>"
+         "<th>killed / armed at</th><th>back / cleared at</th><th>restart (wall s)</th></tr>";
+    for (const json& f : r["faults"]) {
+      std::string what = f.contains("kill") ? "kill " + f.value("kill", "") : "";
+      if (f.contains("slow")) what = fmt::format("slow {} +{} ms", f.value("slow", ""), num(f.value("latency_ms", json())));
+      if (f.contains("lose_replies"))
+        what = fmt::format("lose replies of {} ({})", f.value("lose_replies", ""),
+                           f.value("count", 0) == 0 ? std::string("all") : num(f.value("count", json())));
+      if (f.contains("error")) what += " — " + f.value("error", "");
+      const std::string to = f.contains("down_s") ? num(f.value("down_s", json())) : f.value("until", "");
+      h += "<tr>" + cell(what) + cell(f.value("at", "")) + cell(to) +
+           cell(f.contains("kill") ? f.value("killed_at", "") : f.value("applied_at", "")) +
+           cell(f.contains("kill") ? f.value("restarted_at", "") : f.value("cleared_at", "")) +
            cell(num(f.value("wall_restart_s", json()))) + "</tr>";
+    }
     h += "</table>\n";
   }
 

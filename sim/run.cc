@@ -237,6 +237,7 @@ Status Run::prepare() {
     lo.ledger = s_.core.ledger;
     lo.channels = s_.core.channels;
     lo.clock = s_.core.clock;
+    for (const FaultSpec& f : s_.faults) lo.fault_injection = lo.fault_injection || f.kind != "kill";
     lo.log = !o_.quiet;
     YB_ASSIGN_OR_RETURN(live_, LiveCore::open(lo));
     d.year = live_->population_year();

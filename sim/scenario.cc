@@ -124,20 +124,23 @@ void check_across(models::YamlReader& r, const YAML::Node& root, Scenario& s) {
   }
   if (!s.faults.empty()) {
     if (s.mode != Mode::kLive) return r.fail(root["faults"], "faults act on a real core: the run must be live");
-    if (!s.core.address.empty())
-      return r.fail(root["faults"], "a core crash needs a core yibao-sim starts itself: remove core.address");
     const CivilTime end = s.clock.start.plus_seconds(static_cast<int64_t>(s.clock.duration_s));
-    for (size_t i = 0; i < s.faults.size(); ++i) {
-      const FaultSpec& f = s.faults[i];
+    for (const FaultSpec& f : s.faults) {
+      size_t at_k = 0;  // the list entry of f (suspensions share the list)
+      for (size_t k = 0; k < root["faults"].size(); ++k)
+        if (root["faults"][k].Mark().line + 1 == f.line) at_k = k;
+      const YAML::Node entry = root["faults"][at_k];
+      if (f.kind == "kill" && !s.core.address.empty())
+        return r.fail(root["faults"], "a core crash needs a core yibao-sim starts itself: remove core.address");
       if (!(s.clock.start < f.at) || !(f.at < end))
-        return r.fail(root["faults"][i]["at"], "at: " + format_iso(f.at) + " lies outside the run (" +
+        return r.fail(entry["at"], "at: " + format_iso(f.at) + " lies outside the run (" +
                                                    format_iso(s.clock.start) + " to " + format_iso(end) + ")");
       // The down time is wall time: the span around the crash must be paced.
       const PaceSpan* span = nullptr;
       for (const PaceSpan& p : s.pace)
         if (!p.from || !(f.at < *p.from)) span = &p;
-      if (span != nullptr && span->speed <= 0)
-        return r.fail(root["faults"][i]["at"], "a core crash's down time is wall time: the pace span around " +
+      if (f.kind == "kill" && span != nullptr && span->speed <= 0)
+        return r.fail(entry["at"], "a core crash's down time is wall time: the pace span around " +
                                                    format_iso(f.at) + " must be live or accelerated, not max");
     }
   }

@@ -134,10 +134,20 @@ struct BackfillSpec {
 // A timed fault (scenario `faults`). Built: the core killed (kill -9) at `at` and restarted on
 // the same ledger and port `down_s` WALL seconds later (a started core only; the span around
 // `at` must be paced). Suspensions are SuspensionSpec. Other fault kinds are refused as not built yet.
+//
+// `slow` and `lose_replies` (Admin.InjectFault on a core started with --fault-injection): from
+// `at` the core holds the replies of call kind `call` (a transaction code "2207" or an RPC name)
+// `latency_ms` longer, or commits and then loses the next `count` replies of it (0: every one),
+// until `until` (cleared) or the end.
 struct FaultSpec {
   CivilTime at;
+  std::string kind = "kill";  // "kill" | "slow" | "lose_replies"
   std::string kill = "core";
   double down_s = 30;  // wall seconds
+  std::string call;           // slow, lose_replies: the call kind faulted
+  double latency_ms = 0;      // slow
+  int64_t count = 0;          // lose_replies: replies lost (0 = until cleared)
+  std::optional<CivilTime> until;
   int line = 0;
 };
 

@@ -263,14 +263,44 @@ void read_faults(Readers& in, const YAML::Node& n, std::vector<FaultSpec>& out, 
   if (!in.r.seq(n, "faults")) return;
   for (const auto& f : n) {
     if (f.IsMap()) {
-      for (const char* kind : {"host", "link", "fep", "line", "card_reader", "slow", "lose_replies"})
+      for (const char* kind : {"host", "link", "fep", "line", "card_reader"})
         if (f[kind])
-          return in.r.fail(f[kind], std::string("fault kind '") + kind + "' is not built yet (built: kill: core, suspend)");
+          return in.r.fail(f[kind], std::string("fault kind '") + kind +
+                                        "' is not built yet (built: kill: core, suspend, slow, lose_replies)");
       if (f["suspend"]) {
         read_suspension(in, f, suspensions);
         if (!in.r.ok()) return;
         continue;
       }
+    }
+    if (f.IsMap() && (f["slow"] || f["lose_replies"])) {
+      const bool slow = static_cast<bool>(f["slow"]);
+      if (!in.r.map(f, "a fault", {"at", slow ? "slow" : "lose_replies", slow ? "latency" : "count", "until"})) return;
+      if (!in.r.require(f, "at") || (slow && !in.r.require(f, "latency"))) return;
+      FaultSpec spec;
+      spec.kind = slow ? "slow" : "lose_replies";
+      spec.line = f.Mark().line + 1;
+      in.v.civil_of(f["at"], "at", spec.at);
+      in.r.text(f, spec.kind, spec.call);
+      if (in.r.ok() && spec.call.size() > 40) return in.r.fail(f[spec.kind], spec.kind + ": a call kind is at most 40 characters");
+      if (slow) {
+        double s = 0;
+        in.v.duration(f, "latency", s, Range{0, 60, true, "in (0, 60s]"});
+        spec.latency_ms = s * 1000;
+      } else if (f["count"]) {
+        uint64_t c = 0;
+        in.v.count(f, "count", c, 0, 1'000'000);
+        spec.count = static_cast<int64_t>(c);
+      }
+      if (f["until"]) {
+        CivilTime until;
+        if (in.v.civil_of(f["until"], "until", until) && !(spec.at < until))
+          return in.r.fail(f["until"], "until: " + format_iso(until) + " must come after at (" + format_iso(spec.at) + ")");
+        spec.until = until;
+      }
+      if (!in.r.ok()) return;
+      out.push_back(spec);
+      continue;
     }
     if (!in.r.map(f, "a fault", {"at", "kill", "down"})) return;
     if (!in.r.require(f, "at") || !in.r.require(f, "kill")) return;

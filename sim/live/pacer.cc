@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 
 namespace yibao::sim {
 namespace {
@@ -38,6 +39,14 @@ struct Loop {
   // in flight, so nothing can happen before the end but the clock going on.
   bool finished(bool last) const { return last && options.done && bridge.outstanding() == 0 && options.done(); }
 
+  // The first of options.stops after `now` (else +inf): a slice ends there.
+  double next_stop(double now) const {
+    double next = std::numeric_limits<double>::infinity();
+    for (double t : options.stops)
+      if (t > now) next = std::min(next, t);
+    return next;
+  }
+
   // Delivers the queued completions at the current simulated time; true if some were.
   bool deliver_now() {
     if (!bridge.deliver()) return false;
@@ -55,7 +64,7 @@ struct Loop {
       const double wall_sim = bridge.sim_at(Clock::now());
       // Past the end the clock goes on only while replies are outstanding (the drain).
       const double cap = now_sim >= span_end ? now_sim + max_slice_sim : std::min(span_end, now_sim + max_slice_sim);
-      const double target = std::min(wall_sim, cap);
+      const double target = std::min({wall_sim, cap, next_stop(now_sim)});
       if (target > now_sim) {
         engine.run_until(target);
         ++span.slices;
@@ -86,7 +95,7 @@ struct Loop {
       }
       if (clock >= span_end || finished(last)) return;
       // Nothing in flight: run freely. The receiver stops the clock at the next hand-over.
-      engine.run_until(std::min(span_end, clock + options.max_step_s));
+      engine.run_until(std::min({span_end, clock + options.max_step_s, next_stop(clock)}));
       ++span.slices;
     }
   }

@@ -62,6 +62,8 @@ struct PaceOptions {
   // actor, the engine idle): timed actions on the real world, such as a crash drill's kill -9
   // and restart of the core (LiveCore). May block; a paced span then catches up.
   std::function<void(double sim_now)> on_turn;
+  // Simulated times the clock stops at (a turn lands on each, in any pace): on_turn's actions.
+  std::vector<double> stops;
   // Called on the main thread in the last span: true once the actors that send calls have all
   // ended. With nothing in flight the run then ends before end_sim_s (the drain is not paced
   // through for nothing). Null: the last span runs to end_sim_s.

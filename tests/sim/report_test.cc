@@ -94,7 +94,10 @@ TEST(Report, DrillsShowTheirWindowsBackfillAndFaults) {
                       {"refusals", {{"E_DEPT_SUSPENDED", 96}}}};
   r["faults"] = json::array({{{"kill", "core"}, {"at", "2024-03-04T08:05:00"}, {"down_s", 5.0},
                               {"killed_at", "2024-03-04T08:05:00"}, {"restarted_at", "2024-03-04T08:07:30"},
-                              {"wall_restart_s", 0.061}}});
+                              {"wall_restart_s", 0.061}},
+                             {{"slow", "2207"}, {"at", "2024-03-04T08:05:00"}, {"latency_ms", 400.0},
+                              {"until", "2024-03-04T08:10:00"}, {"applied_at", "2024-03-04T08:05:00"},
+                              {"cleared_at", "2024-03-04T08:10:00"}}});
   const std::string h = report_html(r, m, ReportInputs{});
   for (const char* id : {"id=\"outage_windows\"", "id=\"outage_backlog\"", "id=\"outage_self_pay\"", "id=\"faults\"",
                          "id=\"suspensions\"", "id=\"suspension_refusals\"", "id=\"held\""})
@@ -106,6 +109,8 @@ TEST(Report, DrillsShowTheirWindowsBackfillAndFaults) {
   EXPECT_NE(h.find("<td>2024-03-04T08:50:00</td>"), std::string::npos);
   EXPECT_NE(h.find("not drained"), std::string::npos);  // drain_time_h null: some pending
   EXPECT_NE(h.find("<td>2024-03-04T08:07:30</td>"), std::string::npos);
+  EXPECT_NE(h.find("<td>kill core</td>"), std::string::npos);
+  EXPECT_NE(h.find("<td>slow 2207 +400.000 ms</td>"), std::string::npos) << h;
   // A run without drills has neither section.
   const std::string plain = report_html(sample_result(m), m, ReportInputs{});
   EXPECT_EQ(plain.find("outage_backlog"), std::string::npos);

@@ -282,6 +282,9 @@ const BadCase kBadScenarios[] = {
     {"until before at", "clock: {start: 2024-03-04}\nmode: live\ncore: {clock: admin}\npace: [{kind: max}]\nfaults:\n  - {at: 2024-03-04 00:10:00, until: 2024-03-04 00:05:00, suspend: person, person: P1}\n", "bad.yaml:6: until: 2024-03-04T00:05:00 must come after at"},
     {"ward pick without wards", "clock: {start: 2024-03-04}\nmode: live\ncore: {clock: admin}\nworkload: {inpatient: false}\npace: [{kind: max}]\nfaults:\n  - {at: 2024-03-04 00:10:00, suspend: person, person: {in_ward: true}}\n", "bad.yaml:7: line 7: person: {in_ward: true} picks a warm ward's patient"},
     {"suspension outside the run", "clock: {start: 2024-03-04}\nmode: live\ncore: {clock: admin}\npace: [{kind: max}]\nfaults:\n  - {at: 2024-03-05 00:10:00, suspend: person, person: P1}\n", "bad.yaml:6: line 6: a suspension's at (2024-03-05T00:10:00) lies outside the run"},
+    {"slow without latency", "clock: {start: 2024-03-04}\nmode: live\npace: [{kind: max}]\nfaults:\n  - {at: 2024-03-04 00:10:00, slow: '2207'}\n", "bad.yaml:5: missing key 'latency'"},
+    {"slow latency too long", "clock: {start: 2024-03-04}\nmode: live\npace: [{kind: max}]\nfaults:\n  - {at: 2024-03-04 00:10:00, slow: '2207', latency: 2min}\n", "bad.yaml:5: latency: 2min is out of range"},
+    {"lose replies with a latency", "clock: {start: 2024-03-04}\nmode: live\npace: [{kind: max}]\nfaults:\n  - {at: 2024-03-04 00:10:00, lose_replies: '2102', latency: 1s}\n", "bad.yaml:5: unknown key 'latency'"},
     // Keys of later issues.
     {"faults modelled", "clock: {start: 2024-03-04}\nfaults:\n  - {at: 2024-03-04 00:10:00, kill: core}\n", "bad.yaml:3: faults act on a real core: the run must be live"},
     {"fault kind not built", "clock: {start: 2024-03-04}\nfaults:\n  - {at: 2024-03-04 00:10:00, link: county_municipal}\n", "bad.yaml:3: fault kind 'link' is not built yet"},
