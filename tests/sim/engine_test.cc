@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "models/population_yaml.h"
 #include "tests/testing/core_process.h"
+#include "tests/testing/repo.h"
 #include "tests/testing/temp_dir.h"
 
 namespace yibao::sim {
@@ -22,7 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-fs::path repo_root() { return fs::path(models::default_presets_path()).parent_path().parent_path().parent_path(); }
+using testing::repo_root;
 std::string sim_binary() { return (fs::path(std::getenv("YB_BUILD_DIR")) / "sim" / "yibao-sim").string(); }
 std::string scenario(const std::string& name) { return (repo_root() / "scenarios" / name).string(); }
 

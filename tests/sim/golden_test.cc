@@ -10,8 +10,8 @@
 #include <fstream>
 #include <string>
 
-#include "models/population_yaml.h"
 #include "tests/testing/core_process.h"
+#include "tests/testing/repo.h"
 #include "tests/testing/temp_dir.h"
 
 namespace yibao::sim {
@@ -21,8 +21,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 fs::path golden_dir() {
-  return fs::path(models::default_presets_path()).parent_path().parent_path().parent_path() / "tests" / "sim" /
-         "golden";
+  return testing::repo_root() / "tests" / "sim" / "golden";
 }
 
 json deterministic(const json& j) {

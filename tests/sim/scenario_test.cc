@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "models/population_yaml.h"
 #include "sim/calibration.h"
 #include "sim/yaml_values.h"
+#include "tests/testing/repo.h"
 #include "tests/testing/temp_dir.h"
 
 namespace yibao::sim {
@@ -22,7 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // The source tree this test was built from (models/data/presets.yaml is under it).
-fs::path repo_root() { return fs::path(models::default_presets_path()).parent_path().parent_path().parent_path(); }
+using testing::repo_root;
 
 std::string message_of(const Status& s) { return std::string(s.message()); }
 

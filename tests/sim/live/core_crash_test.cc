@@ -10,8 +10,8 @@
 #include <fstream>
 #include <string>
 
-#include "models/population_yaml.h"
 #include "tests/testing/core_process.h"
+#include "tests/testing/repo.h"
 #include "tests/testing/temp_dir.h"
 
 namespace yibao::testing {
@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 TEST(CoreCrash, SmallDrillLosesNothingAcknowledged) {
-  const fs::path root = fs::path(models::default_presets_path()).parent_path().parent_path().parent_path();
+  const fs::path root = repo_root();
   const std::string sim = CoreProcess::binary("sim/yibao-sim");
   TempDir dir;
   std::string out;

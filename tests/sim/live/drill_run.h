@@ -1,5 +1,5 @@
 // Whole yibao-sim runs of drill scenarios for the live tests (one SimGrid engine per process):
-// the repository's root, a run that returns its result.json, and the invariants all passing.
+// a run that returns its result.json, and the invariants all passing (repo_root: tests/testing/repo.h).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -11,14 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "models/population_yaml.h"
 #include "tests/testing/core_process.h"
+#include "tests/testing/repo.h"
 
 namespace yibao::testing {
-
-inline std::filesystem::path repo_root() {
-  return std::filesystem::path(models::default_presets_path()).parent_path().parent_path().parent_path();
-}
 
 // `yibao-sim run scenario --out out_dir --quiet [extra...]`, expecting exit `expect_code`; the
 // parsed result.json, or null (a test failure) when there is none.
