@@ -115,6 +115,7 @@ struct InHouseCounts {
 struct OutageCounts {
   uint64_t offline = 0;          // outpatient visits and sales that went offline
   int64_t offline_fen = 0;       // what their patients paid in full
+  std::map<std::string, std::pair<uint64_t, int64_t>> by_facility_type;  // type -> (offline, fen)
   uint64_t abandoned = 0;        // never back-filled in real time (manual reimbursement)
   uint64_t backfilled = 0;       // back-filled and settled (backfill_flag = 1)
   uint64_t backfill_failed = 0;  // back-fills refused or left unknown
@@ -211,9 +212,12 @@ class Metrics {
   }
   // Switchover: a visit went offline paying `paid_fen`; one was abandoned; a back-fill ended
   // (settled: `owed_fen` owed back, `wait_s` since the care time); a call waited for a window.
-  void on_offline(int64_t paid_fen, double now) {
+  void on_offline(models::Level facility_kind, int64_t paid_fen, double now) {
     ++outage_.offline;
     outage_.offline_fen += paid_fen;
+    auto& [n, fen] = outage_.by_facility_type[std::string(facility_type_name(facility_kind))];
+    ++n;
+    fen += paid_fen;
     Bucket& b = bucket_at(now);
     ++b.offline;
     ++b.backlog_change;

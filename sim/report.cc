@@ -180,6 +180,11 @@ std::string report_html(const json& r, const Metrics& m, const ReportInputs& in)
          cell(num(sp.value("owed_back_fen", json()))) + cell(num(wait.value("p50", json()))) +
          cell(num(wait.value("p95", json()))) + cell(num(wait.value("max", json()))) +
          cell(num(o.value("held_calls", json()))) + "</tr></table>\n";
+    h += "<table id=\"outage_affected\"><tr><th>facility type</th><th>patients who paid in full</th><th>paid (fen)</th></tr>";
+    const json affected = o.value("affected_by_facility_type", json::object());
+    for (const auto& [type, a] : affected.items())
+      h += "<tr>" + cell(type) + cell(num(a.value("offline", json()))) + cell(num(a.value("paid_fen", json()))) + "</tr>";
+    h += "</table>\n";
   }
   if (r.contains("faults")) {
     h += "<h2>Faults</h2><table id=\"faults\"><tr><th>fault</th><th>at</th><th>down (wall s) / until</th>"

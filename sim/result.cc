@@ -212,6 +212,8 @@ json outage_json(const Scenario& s, const Metrics& m, const RunInfo& run) {
     const size_t i = std::min(waits.size() - 1, static_cast<size_t>(p * static_cast<double>(waits.size())));
     return json(round3(waits[i] / 3600));
   };
+  json affected = json::object();
+  for (const auto& [type, nf] : o.by_facility_type) affected[type] = {{"offline", nf.first}, {"paid_fen", nf.second}};
   return json{{"windows", run.windows.is_null() ? json::array() : run.windows},
               {"backlog",
                {{"offline_visits", o.offline},
@@ -229,7 +231,8 @@ json outage_json(const Scenario& s, const Metrics& m, const RunInfo& run) {
                                 {"p95", q(0.95)},
                                 {"max", waits.empty() ? json(nullptr) : json(round3(waits.back() / 3600))},
                                 {"count", waits.size()}}}}},
-              {"held_calls", o.held_calls}};
+              {"held_calls", o.held_calls},
+              {"affected_by_facility_type", affected}};
 }
 
 json make_result(const Scenario& s, const Metrics& m, const RunInfo& run) {

@@ -24,7 +24,8 @@
 //           lists them, backlog {offline_visits, offline_fen, abandoned, backfilled,
 //           backfill_failed, pending, drain_time_h (from the last card_settlement window's end to
 //           the last back-fill settled; null while any is pending)}, self_pay {patients, paid_fen,
-//           owed_back_fen, wait_h {p50, p95, max, count}}, held_calls},
+//           owed_back_fen, wait_h {p50, p95, max, count}}, held_calls, affected_by_facility_type
+//           {type: {offline, paid_fen}} (the patients who paid in full, by the kind of facility)},
 //   suspensions (with suspension faults) {suspensions [{suspension_id, scope, mode,
 //           fixmedins_code, dept_code, psn_no, start, end, state, reason}] and held [{fixmedins_code,
 //           held_fen, released_fen, withheld_fen, held_settlements}] as the core lists them,

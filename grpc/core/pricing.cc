@@ -193,7 +193,6 @@ const std::array<Fen SettlementRecord::*, 19> kRecordAmounts = {
 
 Status commit_settlement(Txn& t, Visit& v, std::vector<FeeLineRecord>& lines, const Priced& p, const char* clr_type,
                          v1::SetlInfo* info, google::protobuf::RepeatedPtrField<v1::SetlDetail>* details) {
-  const models::Settlement& s = p.s;
   SettlementRecord r;
   YB_RETURN_IF_ERROR(stamp_new_record(t, r));
   r.mdtrt_id = v.mdtrt_id;

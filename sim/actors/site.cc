@@ -535,7 +535,7 @@ class Site {
     Facility& f = facility_of(v);
     int64_t paid = 0;
     for (const models::FeePlanModel& p : v.plans) paid += p.total.v;
-    ctx_->metrics->on_offline(paid, now);
+    ctx_->metrics->on_offline(f.level, paid, now);
     models::Rng rng(ctx_->seed, models::stream_id("backfill"), (uint64_t{f.index} << 32) | f.offline++);
     if (rng.bernoulli(ctx_->backfill_abandoned)) {
       ctx_->metrics->on_abandoned(now);

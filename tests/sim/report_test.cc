@@ -83,7 +83,8 @@ TEST(Report, DrillsShowTheirWindowsBackfillAndFaults) {
                  {"backlog", {{"offline_visits", 560}, {"backfilled", 500}, {"pending", 60}, {"drain_time_h", nullptr}}},
                  {"self_pay", {{"patients", 560}, {"paid_fen", 2257}, {"owed_back_fen", 1114},
                                {"wait_h", {{"p50", 0.32}, {"p95", 0.7}, {"max", 0.81}, {"count", 500}}}}},
-                 {"held_calls", 8}};
+                 {"held_calls", 8},
+                 {"affected_by_facility_type", {{"pharmacy", {{"offline", 60}, {"paid_fen", 321}}}}}};
   r["suspensions"] = {{"suspensions", json::array({{{"suspension_id", "S1"}, {"scope", "department"},
                                                      {"mode", "refuse"}, {"fixmedins_code", "H45010100000"},
                                                      {"dept_code", "A02"}, {"psn_no", ""},
@@ -110,6 +111,8 @@ TEST(Report, DrillsShowTheirWindowsBackfillAndFaults) {
   EXPECT_NE(h.find("not drained"), std::string::npos);  // drain_time_h null: some pending
   EXPECT_NE(h.find("<td>2024-03-04T08:07:30</td>"), std::string::npos);
   EXPECT_NE(h.find("<td>kill core</td>"), std::string::npos);
+  EXPECT_NE(h.find("id=\"outage_affected\""), std::string::npos);
+  EXPECT_NE(h.find("<td>pharmacy</td><td>60</td><td>321</td>"), std::string::npos);
   EXPECT_NE(h.find("<td>slow 2207 +400.000 ms</td>"), std::string::npos) << h;
   // A run without drills has neither section.
   const std::string plain = report_html(sample_result(m), m, ReportInputs{});
@@ -134,7 +137,7 @@ TEST(Report, PlotsAreInlineSvgWhenGnuplotRuns) {
 TEST(Report, ASwitchoverRunPlotsItsBacklog) {
   if (!have_gnuplot()) GTEST_SKIP() << "gnuplot is not installed";
   Metrics m = sample();
-  for (int i = 0; i < 4; ++i) m.on_offline(1000, 20 + i);
+  for (int i = 0; i < 4; ++i) m.on_offline(models::Level::kPharmacy, 1000, 20 + i);
   m.on_backfill(true, 500, 3600, 150);
   std::string why;
   const std::vector<std::string> plots = draw_plots(m, "gnuplot", &why);

@@ -59,7 +59,7 @@ TEST(Timeseries, FixedColumnsDocumentedInTheHeader) {
 // Switchover: offline visits and their back-fills per bucket, and the backlog at each bucket's end.
 TEST(Timeseries, BacklogFollowsOfflineVisitsAndBackfills) {
   Metrics m(0, 60);
-  for (int i = 0; i < 5; ++i) m.on_offline(1000, 10 + i);  // minute 0: 5 offline
+  for (int i = 0; i < 5; ++i) m.on_offline(models::Level::kPrimary, 1000, 10 + i);  // minute 0: 5 offline
   m.on_abandoned(70);                                      // minute 1: one abandoned
   m.on_backfill(true, 500, 3600, 130);                      // minute 2: two back-filled, one failed
   m.on_backfill(true, 500, 3600, 131);

@@ -58,6 +58,15 @@ TEST(Switchover, SmallDrillBackfillsEveryOfflineVisit) {
   EXPECT_LE(sp["wait_h"]["p50"].get<double>(), 0.5 + b["drain_time_h"].get<double>()) << sp.dump();
   EXPECT_LE(sp["wait_h"]["max"].get<double>(), 1.5 + b["drain_time_h"].get<double>()) << sp.dump();
   EXPECT_EQ(sp["wait_h"]["count"], b["backfilled"]);
+  // Who paid in full, by the kind of facility: outpatient counters and pharmacies, adding up.
+  int64_t by_type = 0, by_type_fen = 0;
+  for (const auto& [type, a] : o["affected_by_facility_type"].items()) {
+    by_type += a["offline"].get<int64_t>();
+    by_type_fen += a["paid_fen"].get<int64_t>();
+  }
+  EXPECT_EQ(by_type, b["offline_visits"].get<int64_t>()) << o["affected_by_facility_type"].dump();
+  EXPECT_EQ(by_type_fen, sp["paid_fen"].get<int64_t>());
+  EXPECT_TRUE(o["affected_by_facility_type"].contains("pharmacy")) << o["affected_by_facility_type"].dump();
   // D4: every back-fill is on the ledger as one, with the care time it was entered with.
   bool d4 = false;
   for (const json& inv : r["invariants"])
