@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "sim/actors/event_queue.h"
+#include "sim/actors/facility.h"
 #include "sim/actors/requests.h"
 #include "sim/actors/station.h"
 #include "sim/actors/visit.h"
@@ -28,28 +29,12 @@ namespace {
 namespace s4u = simgrid::s4u;
 namespace v1 = settlement::v1;
 
-enum : uint32_t { kArrival = 1, kStepDone = 2, kDeadline = 3, kSignInDeadline = 4, kSignInAgain = 5, kBackfill = 6 };
+enum : uint32_t { kArrival = 1, kStepDone = 2, kDeadline = 3, kSignInDeadline = 4, kSignInAgain = 5, kBackfill = 6,
+                  kRetry = 7 };
 constexpr uint64_t kSignInTag = 1ULL << 63;
 constexpr int kDeadlineExceeded = 4, kUnavailable = 14;  // grpc::StatusCode numbers
 constexpr double kReverseRetryS = 5;  // a 2601 left unanswered is sent again after this
-
-struct Facility {
-  uint32_t index = 0;        // population index
-  models::Level level = models::Level::kLevel2;
-  Caller caller;
-  Station<uint64_t> windows; // visit ids
-  int32_t sign_day = -1;     // civil day of the sign-in
-  bool signing = false;       // a sign-in awaits its answer (Site::set_in_flight)
-  uint16_t sign_seq = 0;
-  std::vector<uint64_t> waiting;  // visits whose next call waits for the sign-in
-  std::vector<models::Rng> arrivals;  // per visit kind
-  uint64_t visits = 0;
-  int64_t msgid_second = -1;  // msgid sequence within its second
-  int msgid_seq = 0;
-  // Back-fill: the next free slot (simulated s) and the number of visits gone offline.
-  double backfill_next = 0;
-  uint64_t offline = 0;
-};
+constexpr double kRetryBackoffS = 2;  // a call failed without an answer is sent again after this, doubling
 
 class Site {
  public:
@@ -187,6 +172,13 @@ class Site {
       }
       case kSignInAgain: sign_in(static_cast<uint32_t>(e.a), now); break;
       case kBackfill: start_backfill(e.a, now); break;
+      case kRetry: {  // the backoff of an attempt that failed without an answer is over
+        auto it = visits_.find(e.a);
+        if (it != visits_.end() && !it->second.outstanding && it->second.call_seq == (e.b >> 8) &&
+            it->second.attempt == static_cast<int>(e.b & 0xff))
+          send_attempt(it->second, now);
+        break;
+      }
     }
   }
 
@@ -428,7 +420,7 @@ class Site {
       // unknown, so the same msgid is tried again and, failing that, reversed. A switchover
       // refusal (E_SWITCHOVER) is an answer: nothing was done.
       if ((r->status == kUnavailable || r->status == kDeadlineExceeded) && r->reason != reason::kSwitchover) {
-        if (retry(v, now)) return;
+        if (retry(v, now, kRetryBackoffS)) return;
         return unknown_outcome(v, now);
       }
       if (moves_money(v.rpc)) journal(v, f, r.get(), JournalEntry::Outcome::kRefused, now);
@@ -455,10 +447,18 @@ class Site {
     ctx_->metrics->journal(journal_entry(v, f.caller, r, outcome, now));
   }
 
-  bool retry(VisitState& v, double now) {
+  // The same msgid again, if retries are left: at once after a deadline (the wait is over), after
+  // `backoff_s` × 2^(attempt − 1) after a failure without an answer (a restarting core is not
+  // hammered within milliseconds).
+  bool retry(VisitState& v, double now, double backoff_s = 0) {
     if (v.attempt >= ctx_->retries) return false;
     ++v.attempt;
-    send_attempt(v, now);
+    if (backoff_s <= 0) {
+      send_attempt(v, now);
+    } else {
+      const double wait = backoff_s * static_cast<double>(1 << (v.attempt - 1));
+      events_.push(now + wait, kRetry, v.id, (uint64_t{v.call_seq} << 8) | static_cast<uint64_t>(v.attempt));
+    }
     return true;
   }
 

@@ -120,6 +120,9 @@ TEST(LiveRun, LostRepliesAreRetriedAndCountedOnce) {
   const int64_t unknown = count_of(t, "2102", "unknown");
   EXPECT_LE(unknown * 3, kLost) << c.dump();
   EXPECT_EQ(count_of(t, "2601", "acknowledged"), unknown) << c.dump();
+  // A retry after a lost reply waits its backoff (2 simulated s) first: at least one settlement
+  // acknowledged on a retry took that long from its first attempt.
+  EXPECT_GE(r["latency_ms"]["by_txn"]["2102"]["max"].get<double>(), 2000) << r["latency_ms"].dump();
   // Every pre-settled sale settled or was reversed; none was counted twice.
   EXPECT_GT(count_of(t, "2101", "acknowledged"), 3 * kLost) << c.dump();
   EXPECT_EQ(count_of(t, "2102", "acknowledged") + unknown, count_of(t, "2101", "acknowledged")) << c.dump();
