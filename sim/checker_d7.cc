@@ -67,8 +67,8 @@ InvariantResult check_d7(const std::vector<JournalEntry>& journal, Wire& wire, c
       if (p.code.empty()) p.code = e.fixmedins_code;
       add(p, e, 1);
     } else if (e.txn == kReversalTxn && applied.count(e.omsgid) && reversed.insert(e.omsgid).second) {
-      const JournalEntry& o = *applied[e.omsgid];
-      add(people[{o.psn_no, care_year(o)}], o, -1);
+      const JournalEntry& orig = *applied[e.omsgid];
+      add(people[{orig.psn_no, care_year(orig)}], orig, -1);
     }
   }
   for (auto& [key, p] : people)

@@ -41,7 +41,7 @@ void answer(const SettlementRecord& rec, const models::Person* p, v1::ManualReim
 }
 
 // The invoice lines, checked as 2101/2102 check inline lines.
-Result<std::vector<FeeLineRecord>> invoice_lines(Txn& t, const v1::ManualReimburseRequest& r,
+Result<std::vector<FeeLineRecord>> invoice_lines(Txn& /*t*/, const v1::ManualReimburseRequest& r,
                                                  const std::string& mdtrt_id) {
   if (r.feedetail().empty()) return bad_request("feedetail has no lines", "feedetail");
   std::vector<FeeLineRecord> out;
