@@ -277,10 +277,10 @@ json make_result(const Scenario& s, const Metrics& m, const RunInfo& run) {
   if (!s.suspensions.empty()) {
     json sj = run.suspensions.is_object() ? run.suspensions : json::object();
     json refusals = json::object();
-    for (const auto& [reason, n] : m.failed_by_reason())
-      if (reason == "E_FAC_SUSPENDED" || reason == "E_FAC_TERMINATED" || reason == "E_DEPT_SUSPENDED" ||
-          reason == "E_PSN_SUSPENDED")
-        refusals[reason] = n;
+    for (const auto& [code, n] : m.failed_by_reason())
+      if (code == reason::kFacSuspended || code == reason::kFacTerminated || code == reason::kDeptSuspended ||
+          code == reason::kPsnSuspended)
+        refusals[code] = n;
     sj["refusals"] = refusals;
     r["suspensions"] = sj;
   }
