@@ -109,12 +109,12 @@ void check_across(models::YamlReader& r, const YAML::Node& root, Scenario& s) {
   scenario_detail::check_pace(r, root["pace"], s.clock, s.pace);
   if (!r.ok()) return;
   if (s.mmc && s.mode == Mode::kLive) return r.fail(root["mmc"], "mmc runs one modelled station: it cannot be live");
+  const CivilTime end = s.clock.start.plus_seconds(static_cast<int64_t>(s.clock.duration_s));  // the run's end
   if (!s.switchover.empty()) {
     if (s.mode != Mode::kLive)
       return r.fail(root["switchover"], "switchover windows are opened in a real core: the run must be live");
     if (s.core.clock != "admin")
       return r.fail(root["switchover"], "switchover windows are in civil time: the run needs core.clock: admin");
-    const CivilTime end = s.clock.start.plus_seconds(static_cast<int64_t>(s.clock.duration_s));
     for (size_t i = 0; i < s.switchover.size(); ++i) {
       const SwitchoverSpec& w = s.switchover[i];
       if (!(w.from < end))
@@ -124,7 +124,6 @@ void check_across(models::YamlReader& r, const YAML::Node& root, Scenario& s) {
   }
   if (!s.faults.empty()) {
     if (s.mode != Mode::kLive) return r.fail(root["faults"], "faults act on a real core: the run must be live");
-    const CivilTime end = s.clock.start.plus_seconds(static_cast<int64_t>(s.clock.duration_s));
     for (const FaultSpec& f : s.faults) {
       size_t at_k = 0;  // the list entry of f (suspensions share the list)
       for (size_t k = 0; k < root["faults"].size(); ++k)
@@ -148,7 +147,6 @@ void check_across(models::YamlReader& r, const YAML::Node& root, Scenario& s) {
     if (s.mode != Mode::kLive) return r.fail(root["faults"], "suspensions are opened in a real core: the run must be live");
     if (s.core.clock != "admin")
       return r.fail(root["faults"], "suspensions are in civil time: the run needs core.clock: admin");
-    const CivilTime end = s.clock.start.plus_seconds(static_cast<int64_t>(s.clock.duration_s));
     for (const SuspensionSpec& p : s.suspensions) {
       if (p.person_in_ward && !(s.workload.inpatient && s.workload.in_house_at_start))
         return r.fail(root["faults"], "line " + std::to_string(p.line) +

@@ -46,18 +46,17 @@ class Site {
     setup();
     CoreReply* incoming = nullptr;
     std::vector<s4u::CommPtr> waiting{inbox_->get_async<CoreReply>(&incoming)};
-    const double drain_end = ctx_->end_s + ctx_->drain_s;
     // Past the drain no call starts; the answers to those in flight are still taken (journalled,
     // counted), for at most one settlement wait.
-    const double last_answer = drain_end + ctx_->settle_deadline_s;
+    const double last_answer = drain_end() + ctx_->settle_deadline_s;
     while (true) {
       double now = s4u::Engine::get_clock();
-      if (now <= drain_end)
+      if (now <= drain_end())
         while (!events_.empty() && events_.next_time() <= now) handle(events_.pop(), now);
-      closing_ = now >= drain_end;
+      closing_ = now >= drain_end();
       if (now >= ctx_->end_s && (visits_.empty() || idle_till_the_end())) break;
       if (closing_ && (in_flight_ == 0 || now >= last_answer)) break;
-      double until = closing_ ? last_answer : events_.empty() ? drain_end : std::min(events_.next_time(), drain_end);
+      double until = closing_ ? last_answer : events_.empty() ? drain_end() : std::min(events_.next_time(), drain_end());
       if (now < ctx_->end_s) until = std::min(until, ctx_->end_s);
       if (s4u::Comm::wait_any_for(waiting, std::max(0.0, until - now)) != 0) continue;
       std::unique_ptr<CoreReply> reply(incoming);
@@ -85,8 +84,9 @@ class Site {
   // next day) lies past the drain. The site ends now instead of sleeping through the drain (a
   // live run's drain is paced wall time).
   bool idle_till_the_end() const {
-    return in_flight_ == 0 && (events_.empty() || events_.next_time() > ctx_->end_s + ctx_->drain_s);
+    return in_flight_ == 0 && (events_.empty() || events_.next_time() > drain_end());
   }
+  double drain_end() const { return ctx_->end_s + ctx_->drain_s; }
   CivilTime civil(double t) const { return ctx_->civil_start.plus_seconds(static_cast<int64_t>(t)); }
 
   void setup() {
@@ -485,7 +485,7 @@ class Site {
     // A reversal is sent again until the core answers it (DOMAIN.md §3.4: the unknown outcome
     // must be settled one way): every kReverseRetryS while the run lasts (a crashed core comes
     // back), as a fresh 2601 of the same original.
-    if (v.rpc == Rpc::kReverse && now + kReverseRetryS < ctx_->end_s + ctx_->drain_s) {
+    if (v.rpc == Rpc::kReverse && now + kReverseRetryS < drain_end()) {
       events_.push(now + kReverseRetryS, kStepDone, v.id);
       return;
     }
