@@ -1,0 +1,62 @@
+// What facilities do when the core cannot be reached or refuses by notice (DOMAIN.md §7): the
+// Site members of sim/actors/site_actor.h for switchover windows, offline visits and back-fill.
+#include "sim/actors/site_actor.h"
+#include "sim/actors/visit_script.h"
+
+namespace yibao::sim::site_detail {
+
+std::optional<double> Site::announced_window_end(Rpc rpc, double now) const {
+  if (rpc == Rpc::kSignIn || rpc == Rpc::kGetPerson) return std::nullopt;
+  for (const CardWindow& w : ctx_->card_windows)
+    if (w.announced && w.from_s <= now && now < w.to_s) return w.to_s;
+  return std::nullopt;
+}
+
+void Site::on_switchover(VisitState& v, double reopen_s, double now) {
+  reopen_s = std::max(reopen_s, now + 1);
+  if (v.kind == models::VisitKind::kInpatient || v.backfill || v.reversing || v.rpc == Rpc::kReverse) {
+    ctx_->metrics->on_held_for_window();
+    release_window(v, now);  // nobody stands at the counter meanwhile
+    events_.push(reopen_s, kStepDone, v.id);  // pc is still at the call: advance() calls again
+    return;
+  }
+  go_offline(v, reopen_s, now);
+}
+
+void Site::go_offline(VisitState& v, double reopen_s, double now) {
+  Facility& f = facility_of(v);
+  int64_t paid = 0;
+  for (const models::FeePlanModel& p : v.plans) paid += p.total.v;
+  ctx_->metrics->on_offline(f.level, paid, now);
+  models::Rng rng(ctx_->seed, models::stream_id("backfill"), (uint64_t{f.index} << 32) | f.offline++);
+  if (rng.bernoulli(ctx_->backfill_abandoned)) {
+    ctx_->metrics->on_abandoned(now);
+  } else {
+    OfflineVisit o;
+    o.fac = v.fac;
+    o.kind = v.kind;
+    o.person = v.person;
+    o.plans = v.plans;
+    o.care_s = v.arrived;
+    const double slot = std::max(f.backfill_next, reopen_s);
+    f.backfill_next = slot + 3600.0 / ctx_->backfill_rate_per_hour;
+    offline_.push_back(std::move(o));
+    events_.push(slot, kBackfill, offline_.size() - 1);
+  }
+  release_window(v, now);
+  visits_.erase(v.id);
+}
+
+void Site::start_backfill(uint64_t index, double now) {
+  if (now >= ctx_->end_s) return;
+  const OfflineVisit& o = offline_[index];
+  VisitState& v = open_visit(o.fac, o.kind, o.person, now);
+  v.plans = o.plans;
+  v.backfill = true;
+  v.care_s = o.care_s;
+  v.care = civil(o.care_s);
+  v.script = make_backfill_script(o.kind);
+  advance(v, now);
+}
+
+}  // namespace yibao::sim::site_detail
