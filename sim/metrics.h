@@ -109,9 +109,9 @@ struct InHouseCounts {
   uint64_t failed = 0;  // warm-up calls refused or unanswered (the stay then ends, uncounted)
 };
 
-// A card_settlement window's effect (scenario `switchover`, `backfill`; DOMAIN.md §7.3): visits
-// that went offline (the patient paid in full), their back-fill after the window, and the calls
-// that waited for a window's end. Whole run (warm-up included: an outage is one event).
+// An outage's effect (a card_settlement window, scenario `switchover`, or a cut path, `faults`
+// fep/line/link/host; `backfill`; DOMAIN.md §7.2–7.3): visits that went offline (the patient paid
+// in full), their back-fill after it, and the calls that waited for its end. Whole run (warm-up included: an outage is one event).
 struct OutageCounts {
   uint64_t offline = 0;          // outpatient visits and sales that went offline
   int64_t offline_fen = 0;       // what their patients paid in full
@@ -120,7 +120,8 @@ struct OutageCounts {
   uint64_t backfilled = 0;       // back-filled and settled (backfill_flag = 1)
   uint64_t backfill_failed = 0;  // back-fills refused or left unknown
   int64_t owed_back_fen = 0;     // fund + account + mutual aid of the back-fills: owed to the patients
-  uint64_t held_calls = 0;       // calls that waited for a window's end (stays, back-fills, 2601)
+  uint64_t held_calls = 0;       // calls that waited for a window's end or a cut path (stays, back-fills, 2601)
+  uint64_t lost_to_cut = 0;      // call attempts posted on a cut path before it was known (lost)
   double last_backfill_s = -1;   // simulated time of the last back-fill settled
   std::vector<double> wait_s;    // per back-fill: care time → settled, seconds
 };
@@ -240,6 +241,7 @@ class Metrics {
     outage_.last_backfill_s = std::max(outage_.last_backfill_s, now);
   }
   void on_held_for_window() { ++outage_.held_calls; }
+  void on_lost_to_cut() { ++outage_.lost_to_cut; }
   // Appends to the journal (every entry, warm-up included: the checker needs all of them).
   void journal(JournalEntry e);
   // The simulated end of the run (default: the latest event time seen); sets the measured span

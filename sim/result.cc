@@ -200,11 +200,13 @@ SloResult evaluate_slo(const json& result, const Slo& slo) {
 json outage_json(const Scenario& s, const Metrics& m, const RunInfo& run) {
   const OutageCounts& o = m.outage();
   const int64_t pending = static_cast<int64_t>(o.offline) - static_cast<int64_t>(o.abandoned + o.backfilled + o.backfill_failed);
-  double window_end_s = 0;
+  // The outage's end: the last card_settlement window's, or the last cut path back.
+  double window_end_s = std::max(0.0, run.cuts_restored_s);
   for (const SwitchoverSpec& w : s.switchover)
     if (w.scope == "card_settlement") window_end_s = std::max(window_end_s, static_cast<double>(w.to.s - s.clock.start.s));
   json drain = nullptr;
-  if (pending == 0 && o.backfilled > 0) drain = round3(std::max(0.0, o.last_backfill_s - window_end_s) / 3600);
+  if (pending == 0 && o.backfilled > 0 && std::isfinite(window_end_s))
+    drain = round3(std::max(0.0, o.last_backfill_s - window_end_s) / 3600);
   std::vector<double> waits = o.wait_s;
   std::sort(waits.begin(), waits.end());
   auto q = [&](double p) {
@@ -232,6 +234,8 @@ json outage_json(const Scenario& s, const Metrics& m, const RunInfo& run) {
                                 {"max", waits.empty() ? json(nullptr) : json(round3(waits.back() / 3600))},
                                 {"count", waits.size()}}}}},
               {"held_calls", o.held_calls},
+              {"lost_to_cut", o.lost_to_cut},
+              {"cuts", run.cuts.is_null() ? json::array() : run.cuts},
               {"affected_by_facility_type", affected}};
 }
 
@@ -272,7 +276,7 @@ json make_result(const Scenario& s, const Metrics& m, const RunInfo& run) {
                     {"psn_cash_pay", money.psn_cash_pay},
                     {"settlements", money.settlements}};
   r["spans"] = spans_json(s, run);
-  if (!s.switchover.empty()) r["outage"] = outage_json(s, m, run);
+  if (!s.switchover.empty() || !s.cuts.empty()) r["outage"] = outage_json(s, m, run);
   if (!s.faults.empty()) r["faults"] = run.faults.is_null() ? json::array() : run.faults;
   if (!s.suspensions.empty()) {
     json sj = run.suspensions.is_object() ? run.suspensions : json::object();

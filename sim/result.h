@@ -107,6 +107,10 @@ struct RunInfo {
   nlohmann::json faults;
   // Suspensions and held amounts as the core listed them after the run (LiveCore::suspensions()).
   nlohmann::json suspensions;
+  // Cut paths (fep, line, link, host faults) as resolved: PathCuts::report(); and the simulated
+  // second the last of them was back (-1: none; ∞: one is not back in the run).
+  nlohmann::json cuts;
+  double cuts_restored_s = -1;
 };
 
 struct SloResult {

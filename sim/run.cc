@@ -27,6 +27,7 @@
 #include "sim/live_core.h"
 #include "sim/mmc.h"
 #include "sim/platform/sg_platform.h"
+#include "sim/network_faults.h"
 #include "sim/platform/topology.h"
 #include "sim/platform/topology_analysis.h"
 #include "sim/report.h"
@@ -372,6 +373,14 @@ Status Run::run_simulation() {
     for (const SuspensionSpec& p : s_.suspensions)
       ctx.warm_by_s = std::min(ctx.warm_by_s, static_cast<double>(p.at.s - s_.clock.start.s) - 60);
     live_->set_suspensions(std::move(orders));
+  }
+  PathCuts cuts;
+  if (!s_.cuts.empty()) {
+    YB_ASSIGN_OR_RETURN(cuts, resolve_cuts(s_.cuts, topo, *population_, specs, s_.clock.start, s_.seed, s_.file));
+    for (std::string& n : cuts.notes()) notes_.push_back(std::move(n));
+    info_.cuts = cuts.report();
+    info_.cuts_restored_s = cuts.last_restore_s();
+    ctx.cuts = &cuts;
   }
   for (SiteSpec& spec : specs) start_site(&ctx, std::move(spec));
   extra_["topology"]["site_actors"] = sites;

@@ -91,7 +91,7 @@ void read_top(Readers& in, const YAML::Node& root, Scenario& s) {
   if (root["pace"]) scenario_detail::read_pace(in, root["pace"], s.pace);
   if (root["switchover"]) scenario_detail::read_switchover(in, root["switchover"], s.switchover);
   if (root["backfill"]) scenario_detail::read_backfill(in, root["backfill"], s.backfill);
-  if (root["faults"]) scenario_detail::read_faults(in, root["faults"], s.faults, s.suspensions);
+  if (root["faults"]) scenario_detail::read_faults(in, root["faults"], s.faults, s.suspensions, s.cuts);
   if (root["slo"]) scenario_detail::read_slos(in, root["slo"], s.slo);
   if (root["outputs"]) scenario_detail::read_outputs(in, root["outputs"], s.outputs);
   if (root["mmc"]) {
@@ -158,8 +158,14 @@ void check_across(models::YamlReader& r, const YAML::Node& root, Scenario& s) {
                                           format_iso(end) + ")");
     }
   }
-  if (root["backfill"] && s.switchover.empty())
-    return r.fail(root["backfill"], "backfill follows a switchover window: give switchover");
+  for (const NetworkFaultSpec& c : s.cuts)
+    if (c.at < s.clock.start || !(c.at < end))
+      for (const auto& entry : root["faults"])
+        if (entry.Mark().line + 1 == c.line)
+          return r.fail(entry["at"], "at: " + format_iso(c.at) + " lies outside the run (" + format_iso(s.clock.start) +
+                                         " to " + format_iso(end) + ")");
+  if (root["backfill"] && s.switchover.empty() && s.cuts.empty())
+    return r.fail(root["backfill"], "backfill follows an outage: give switchover or a fep, line, link or host fault");
 }
 
 void check_files(Readers& in, const YAML::Node& root, Scenario& s, const fs::path& dir) {

@@ -133,7 +133,8 @@ struct BackfillSpec {
 
 // A timed fault (scenario `faults`). Built: the core killed (kill -9) at `at` and restarted on
 // the same ledger and port `down_s` WALL seconds later (a started core only; the span around
-// `at` must be paced). Suspensions are SuspensionSpec. Other fault kinds are refused as not built yet.
+// `at` must be paced). Suspensions are SuspensionSpec, cut paths NetworkFaultSpec;
+// card_reader storms are refused as not built yet.
 //
 // `slow` and `lose_replies` (Admin.InjectFault on a core started with --fault-injection): from
 // `at` the core holds the replies of call kind `call` (a transaction code "2207" or an RPC name)
@@ -148,6 +149,30 @@ struct FaultSpec {
   double latency_ms = 0;      // slow
   int64_t count = 0;          // lose_replies: replies lost (0 = until cleared)
   std::optional<CivilTime> until;
+  int line = 0;
+};
+
+// A cut path between simulated sites and the core (scenario `faults` entries with `fep`, `line`,
+// `link` or `host`; DOMAIN.md §2.2, §7.2). From `at` the messages of the sites behind it are lost
+// (their deadlines expire); from at + `detect_s` the staff know and follow the contingency plan
+// (calls are not sent: a patient waits at most `patience_s` for the path, then pays in full and
+// is back-filled after it is back; a stay, a back-fill or a 2601 waits for it). The path is back:
+//   fep   at at + detect + `switch_s` when the facility's FEP has a standby (switched in by hand),
+//         else after `repair_s` from `at` (absent: not in the run); patience 30 min by default;
+//   line  at `until` (absent: not in the run); the uplink of a site: a facility's own line
+//         (fixmedins_code or `{type: T}`) or a county centre's line to the municipal centre
+//         (its site name, "county:450101"); manual charging at once (patience 0) by default;
+//   link  a topology link by name, `host` a topology site by name: as line.
+struct NetworkFaultSpec {
+  CivilTime at;
+  std::string kind;                // "fep" | "line" | "link" | "host"
+  std::string target;              // fixmedins_code, site or link name; empty with facility_type
+  std::string facility_type;       // fep, line: `{type: T}` drawn among the simulated facilities
+  double detect_s = 300;
+  double switch_s = 900;           // fep
+  std::optional<double> repair_s;  // fep
+  std::optional<CivilTime> until;  // line, link, host
+  double patience_s = 0;           // fep default 1800
   int line = 0;
 };
 
@@ -213,6 +238,7 @@ struct Scenario {
   std::vector<SwitchoverSpec> switchover;  // live, admin clock: windows opened in the core
   std::vector<FaultSpec> faults;           // live, a started core: crashes
   std::vector<SuspensionSpec> suspensions; // live, admin clock: `faults` entries with `suspend`
+  std::vector<NetworkFaultSpec> cuts;      // `faults` entries with fep, line, link or host
   BackfillSpec backfill;
   std::vector<Slo> slo;
   OutputSpec outputs;

@@ -257,16 +257,64 @@ void read_suspension(Readers& in, const YAML::Node& f, std::vector<SuspensionSpe
   out.push_back(spec);
 }
 
+// A cut path: `fep`, `line`, `link` or `host` (NetworkFaultSpec).
+void read_cut(Readers& in, const YAML::Node& f, std::vector<NetworkFaultSpec>& out) {
+  NetworkFaultSpec spec;
+  for (const char* kind : {"fep", "line", "link", "host"})
+    if (f[kind]) spec.kind = kind;
+  const bool fep = spec.kind == "fep";
+  const std::string what = "a " + spec.kind + " fault";
+  if (!(fep ? in.r.map(f, what, {"at", "fep", "detect", "patience", "switch", "repair"})
+            : in.r.map(f, what, {"at", spec.kind, "detect", "patience", "until"})) ||
+      !in.r.require(f, "at"))
+    return;
+  spec.line = f.Mark().line + 1;
+  in.v.civil_of(f["at"], "at", spec.at);
+  const YAML::Node target = f[spec.kind];
+  if (target.IsMap()) {
+    if (spec.kind != "fep" && spec.kind != "line")
+      return in.r.fail(target, spec.kind + ": give its name (a " + (spec.kind == "link" ? "link" : "site") + " of the topology)");
+    if (!in.r.map(target, spec.kind, {"type"}) || !in.r.require(target, "type")) return;
+    in.v.one_of(target, "type", spec.facility_type, {"village", "primary", "level1", "level2", "level3", "pharmacy"});
+  } else {
+    in.r.text(f, spec.kind, spec.target);
+    if (in.r.ok() && spec.target.empty()) return in.r.fail(target, spec.kind + ": give a name");
+  }
+  spec.patience_s = fep ? 1800 : 0;
+  in.v.duration(f, "detect", spec.detect_s, Range{0, 86400, false, "in [0, 24h]"});
+  in.v.duration(f, "patience", spec.patience_s, Range{0, 86400, false, "in [0, 24h]"});
+  if (fep) {
+    in.v.duration(f, "switch", spec.switch_s, Range{0, 7 * 86400, false, "in [0, 7 days]"});
+    if (f["repair"]) {
+      double repair = 0;
+      in.v.duration(f, "repair", repair, Range{0, 30 * 86400, true, "in (0, 30 days]"});
+      spec.repair_s = repair;
+    }
+  } else if (f["until"]) {
+    CivilTime until;
+    if (in.v.civil_of(f["until"], "until", until) && !(spec.at < until))
+      return in.r.fail(f["until"], "until: " + format_iso(until) + " must come after at (" + format_iso(spec.at) + ")");
+    spec.until = until;
+  }
+  if (!in.r.ok()) return;
+  out.push_back(spec);
+}
+
 }  // namespace
 
-void read_faults(Readers& in, const YAML::Node& n, std::vector<FaultSpec>& out, std::vector<SuspensionSpec>& suspensions) {
+void read_faults(Readers& in, const YAML::Node& n, std::vector<FaultSpec>& out, std::vector<SuspensionSpec>& suspensions,
+                 std::vector<NetworkFaultSpec>& cuts) {
   if (!in.r.seq(n, "faults")) return;
   for (const auto& f : n) {
     if (f.IsMap()) {
-      for (const char* kind : {"host", "link", "fep", "line", "card_reader"})
-        if (f[kind])
-          return in.r.fail(f[kind], std::string("fault kind '") + kind +
-                                        "' is not built yet (built: kill: core, suspend, slow, lose_replies)");
+      if (f["card_reader"])
+        return in.r.fail(f["card_reader"], "fault kind 'card_reader' is not built yet (built: kill: core, suspend, "
+                                           "slow, lose_replies, fep, line, link, host)");
+      if (f["fep"] || f["line"] || f["link"] || f["host"]) {
+        read_cut(in, f, cuts);
+        if (!in.r.ok()) return;
+        continue;
+      }
       if (f["suspend"]) {
         read_suspension(in, f, suspensions);
         if (!in.r.ok()) return;

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "sim/actors/site_actor.h"
 #include "sim/actors/station.h"
 #include "sim/actors/visit_script.h"
@@ -140,6 +142,12 @@ void Site::handle(const Event& e, double now) {
     }
     case kSignInAgain: sign_in(static_cast<uint32_t>(e.a), now); break;
     case kBackfill: start_backfill(e.a, now); break;
+    case kPatience: {  // a patient waiting for a cut path gives up, unless it is back
+      auto it = visits_.find(e.a);
+      if (it == visits_.end() || it->second.outstanding) break;
+      if (const PathCut* cut = known_cut(now)) on_cut(it->second, *cut, e.b != 0, now);
+      break;
+    }
     case kRetry: {  // the backoff of an attempt that failed without an answer is over
       auto it = visits_.find(e.a);
       if (it != visits_.end() && !it->second.outstanding && it->second.call_seq == (e.b >> 8) &&
@@ -256,6 +264,10 @@ void Site::start_call(VisitState& v, Rpc rpc, double now) {
     v.rpc = rpc;
     return on_switchover(v, *reopen, now);  // the facility knows the notice: no call
   }
+  if (const PathCut* cut = known_cut(now)) {  // the FEP shows the line down: no call
+    v.rpc = rpc;
+    return on_cut(v, *cut, false, now);
+  }
   if (!signed_in(f, now)) {
     v.waiting_signin = true;
     f.waiting.push_back(v.id);
@@ -279,6 +291,7 @@ void Site::start_call(VisitState& v, Rpc rpc, double now) {
 
 void Site::send_attempt(VisitState& v, double now) {
   if (closing_) return;  // past the drain: the visit stays open
+  if (const PathCut* cut = known_cut(now)) return on_cut(v, *cut, true, now);  // a retry after the cut was known
   auto req = std::make_unique<CoreRequest>();
   req->rpc = v.rpc;
   req->msgid = v.msgid;
@@ -297,6 +310,10 @@ void Site::send_attempt(VisitState& v, double now) {
 void Site::sign_in(uint32_t fac, double now) {
   Facility& f = facilities_[fac];
   if (f.signing || closing_) return;
+  if (const PathCut* cut = known_cut(now)) {  // signed in once the path is back
+    if (std::isfinite(cut->restore_s)) events_.push(cut->restore_s, kSignInAgain, fac);
+    return;
+  }
   set_in_flight(f.signing, true);
   ++f.sign_seq;
   auto req = std::make_unique<CoreRequest>();
@@ -316,6 +333,10 @@ void Site::post(std::unique_ptr<CoreRequest> req, const Facility& f, double now)
   req->facility = f.index;
   req->host_vertex = spec_.vertex;
   if (!req->warm_up) ctx_->metrics->on_sent(txn_code(req->rpc), now, false);
+  if (path_cut(now)) {  // lost on the cut path: the deadline takes over
+    ctx_->metrics->on_lost_to_cut();
+    return;
+  }
   const uint64_t bytes = req->bytes;
   spec_.core_inbox->put_init(req.release(), bytes)->detach();
 }
@@ -382,6 +403,7 @@ void Site::on_reply(std::unique_ptr<CoreReply> r, double now) {
       return unknown_outcome(v, now);
     }
     if (moves_money(v.rpc)) journal(v, f, r.get(), JournalEntry::Outcome::kRefused, now);
+    if (r->reason == reason::kSumMismatch && presettle_again(v)) return advance(v, now);
     v.failed = true;
     return finish(v, now);
   }
@@ -413,6 +435,21 @@ bool Site::retry(VisitState& v, double now, double backoff_s ) {
     const double wait = backoff_s * static_cast<double>(1 << (v.attempt - 1));
     events_.push(now + wait, kRetry, v.id, (uint64_t{v.call_seq} << 8) | static_cast<uint64_t>(v.attempt));
   }
+  return true;
+}
+
+bool Site::presettle_again(VisitState& v) {
+  if (v.presettled_again) return false;
+  const Rpc pre = v.rpc == Rpc::kSettle            ? Rpc::kPreSettle
+                  : v.rpc == Rpc::kPharmacySettle  ? Rpc::kPharmacyPreSettle
+                  : v.rpc == Rpc::kInpatientSettle ? Rpc::kInpatientPreSettle
+                                                   : v.rpc;
+  if (pre == v.rpc) return false;
+  size_t pc = v.pc;
+  while (pc > 0 && !(v.script[pc].kind == StepKind::kCall && v.script[pc].rpc == pre)) --pc;
+  if (v.script[pc].kind != StepKind::kCall || v.script[pc].rpc != pre) return false;
+  v.presettled_again = true;
+  v.pc = pc;
   return true;
 }
 

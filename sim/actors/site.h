@@ -38,6 +38,8 @@ class Mailbox;
 
 namespace yibao::sim {
 
+class PathCuts;  // sim/network_faults.h
+
 // What every site reads: shared, immutable during the run (Metrics aside).
 // A card_settlement window in simulated seconds (scenario `switchover`).
 struct CardWindow {
@@ -75,6 +77,9 @@ struct SiteContext {
   std::vector<CardWindow> card_windows;
   double backfill_rate_per_hour = 30;
   double backfill_abandoned = 0;
+  // Cut paths to the core (scenario fep, line, link, host faults), or null: what a cut site does
+  // is site_contingency.cc's; the back-fill after it is the switchover's.
+  const PathCuts* cuts = nullptr;
   // Sites still running (start_site counts one up, its end one down), or null: a live run ends
   // once they have all ended and nothing is in flight, instead of pacing through the drain.
   std::atomic<int>* sites_running = nullptr;

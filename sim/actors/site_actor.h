@@ -23,6 +23,7 @@
 #include "sim/actors/visit.h"
 #include "sim/checker.h"
 #include "sim/messages.h"
+#include "sim/network_faults.h"
 
 namespace yibao::sim::site_detail {
 
@@ -112,6 +113,12 @@ class Site {
   // hammered within milliseconds).
   bool retry(VisitState& v, double now, double backoff_s = 0);
 
+  // A settlement refused E_SUM_MISMATCH after its pre-settlement: the split went stale (the
+  // person settled another visit meanwhile, which moved the accumulators or the account). The
+  // HIS pre-settles again and settles with the new split, once a visit: true when v's pc now
+  // points at its pre-settlement call.
+  bool presettle_again(VisitState& v);
+
   void on_deadline(uint64_t id, uint16_t call_seq, int attempt, double now);
 
   // All attempts failed without an answer: a money-moving call is reversed (2601 with the
@@ -132,6 +139,18 @@ class Site {
   // The patient pays in full and leaves with the receipt; the facility enters the visit again
   // after the window (back-fill), at most backfill_rate_per_hour a facility, unless abandoned.
   void go_offline(VisitState& v, double reopen_s, double now);
+
+  // ---- A cut path to the core (scenario fep, line, link, host; sim/network_faults.h) ----------
+
+  // The cut holding this site's path at `now` once its staff know it (past detected_s), or null.
+  const PathCut* known_cut(double now) const;
+  // Any cut holding it (known or not): a call posted now is lost.
+  bool path_cut(double now) const;
+  // v's call meets a known cut. `sent`: an attempt of it went out before (and was lost), so it is
+  // resumed with the same msgid. A stay, a back-fill or a 2601 waits for the path; a patient at
+  // the counter waits up to the cut's patience (kPatience), then pays in full and leaves (an
+  // unknown money-moving outcome is reversed first, the 2601 waiting for the path).
+  void on_cut(VisitState& v, const PathCut& cut, bool sent, double now);
 
   // Back-fill of offline visit `index` at a counter window (make_backfill_script; the calls
   // carry backfill_flag = 1 and the true care time). Not started past the run's end: pending.

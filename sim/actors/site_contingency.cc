@@ -1,7 +1,10 @@
 // What facilities do when the core cannot be reached or refuses by notice (DOMAIN.md §7): the
-// Site members of sim/actors/site_actor.h for switchover windows, offline visits and back-fill.
+// Site members of sim/actors/site_actor.h for switchover windows, cut paths, offline visits and
+// back-fill.
 #include "sim/actors/site_actor.h"
 #include "sim/actors/visit_script.h"
+
+#include <cmath>
 
 namespace yibao::sim::site_detail {
 
@@ -41,10 +44,43 @@ void Site::go_offline(VisitState& v, double reopen_s, double now) {
     const double slot = std::max(f.backfill_next, reopen_s);
     f.backfill_next = slot + 3600.0 / ctx_->backfill_rate_per_hour;
     offline_.push_back(std::move(o));
-    events_.push(slot, kBackfill, offline_.size() - 1);
+    if (std::isfinite(slot)) events_.push(slot, kBackfill, offline_.size() - 1);  // else pending past the run
   }
   release_window(v, now);
   visits_.erase(v.id);
+}
+
+const PathCut* Site::known_cut(double now) const {
+  if (ctx_->cuts == nullptr) return nullptr;
+  const PathCut* c = ctx_->cuts->at(spec_.vertex, now);
+  return c != nullptr && now >= c->detected_s ? c : nullptr;
+}
+
+bool Site::path_cut(double now) const { return ctx_->cuts != nullptr && ctx_->cuts->at(spec_.vertex, now) != nullptr; }
+
+void Site::on_cut(VisitState& v, const PathCut& cut, bool sent, double now) {
+  const bool finite = std::isfinite(cut.restore_s);
+  auto resume_at = [&](double t) {  // the call again once the path is back
+    if (sent)
+      events_.push(t, kRetry, v.id, (uint64_t{v.call_seq} << 8) | static_cast<uint64_t>(v.attempt));
+    else
+      events_.push(t, kStepDone, v.id);  // pc is still at the call: advance() calls again
+  };
+  if (v.kind == models::VisitKind::kInpatient || v.backfill || v.reversing || v.rpc == Rpc::kReverse) {
+    ctx_->metrics->on_held_for_window();
+    release_window(v, now);  // nobody stands at the counter meanwhile
+    if (finite) resume_at(cut.restore_s);
+    return;
+  }
+  if (v.cut_wait_from < 0) v.cut_wait_from = now;
+  const double give_up = v.cut_wait_from + cut.patience_s;
+  if (cut.restore_s <= give_up) return resume_at(cut.restore_s);  // back before patience runs out
+  if (now < give_up) {
+    events_.push(give_up, kPatience, v.id, sent ? 1 : 0);
+    return;
+  }
+  if (sent && moves_money(v.rpc)) return unknown_outcome(v, now);  // reversed first (the 2601 waits)
+  go_offline(v, cut.restore_s, now);
 }
 
 void Site::start_backfill(uint64_t index, double now) {

@@ -69,7 +69,9 @@ struct VisitState {
   bool waiting_signin = false;
 
   bool failed = false;
-  bool reversing = false;   // the visit ends with a 2601 of an unknown outcome
+  bool reversing = false;
+  double cut_wait_from = -1;
+  bool presettled_again = false;  // a stale split (E_SUM_MISMATCH) was pre-settled again once  // a cut path: when the patient began to wait for it (-1: never)   // the visit ends with a 2601 of an unknown outcome
 
   // A stay in progress at the start (make_in_house_script): admitted at `admitted`; its first
   // `warm_steps` steps are the warm-up, whose calls are left out of the figures.
