@@ -160,12 +160,31 @@ std::string report_html(const json& r, const Metrics& m, const ReportInputs& in)
   // crashes as they ran, the suspensions (result.json outage, faults, suspensions).
   if (r.contains("outage")) {
     const json& o = r["outage"];
-    h += "<h2>Switchover</h2><table id=\"outage_windows\"><tr><th>window</th><th>scope</th><th>start</th><th>end</th>"
-         "<th>state</th><th>note</th></tr>";
-    for (const json& w : o.value("windows", json::array()))
-      h += "<tr>" + cell(w.value("window_id", "")) + cell(w.value("scope", "")) + cell(w.value("start", "")) +
-           cell(w.value("end", "")) + cell(w.value("state", "")) + cell(w.value("note", "")) + "</tr>";
-    h += "</table>\n<table id=\"outage_backlog\"><tr>";
+    h += "<h2>Outage</h2>";
+    if (!o.value("windows", json::array()).empty()) {
+      h += "<table id=\"outage_windows\"><tr><th>window</th><th>scope</th><th>start</th><th>end</th>"
+           "<th>state</th><th>note</th></tr>";
+      for (const json& w : o["windows"])
+        h += "<tr>" + cell(w.value("window_id", "")) + cell(w.value("scope", "")) + cell(w.value("start", "")) +
+             cell(w.value("end", "")) + cell(w.value("state", "")) + cell(w.value("note", "")) + "</tr>";
+      h += "</table>\n";
+    }
+    if (!o.value("cuts", json::array()).empty()) {
+      h += "<table id=\"outage_cuts\"><tr><th>cut</th><th>what</th><th>at</th><th>known</th><th>back</th>"
+           "<th>sites</th><th>facilities behind it</th><th>patience (s)</th><th>calls lost before it was known</th></tr>";
+      for (const json& c : o["cuts"]) {
+        std::string facilities = num(c.value("facilities", json()));
+        for (const auto& [type, n] : c.value("by_facility_type", json::object()).items())
+          facilities += fmt::format(" · {} {}", type, num(n));
+        h += "<tr>" + cell(c.value("kind", "")) + cell(c.value("target", "")) + cell(c.value("at", "")) +
+             cell(c.value("detected", "")) +
+             cell(c.value("restored", json()).is_null() ? std::string("not in the run") : c.value("restored", "")) +
+             cell(num(c.value("sites", json()))) + cell(facilities) + cell(num(c.value("patience_s", json()))) +
+             cell(num(o.value("lost_to_cut", json()))) + "</tr>";
+      }
+      h += "</table>\n";
+    }
+    h += "<table id=\"outage_backlog\"><tr>";
     const json& b = o.value("backlog", json::object());
     for (const auto& [k, val] : b.items()) h += "<th>" + html_escape(k) + "</th>";
     h += "</tr><tr>";
@@ -175,7 +194,7 @@ std::string report_html(const json& r, const Metrics& m, const ReportInputs& in)
     const json& wait = sp.value("wait_h", json::object());
     h += "<table id=\"outage_self_pay\"><tr><th>patients who paid in full</th><th>paid (fen)</th>"
          "<th>owed back (fen)</th><th>wait p50 (h)</th><th>wait p95 (h)</th><th>wait max (h)</th>"
-         "<th>calls that waited for a window</th></tr><tr>" +
+         "<th>calls that waited for the outage's end</th></tr><tr>" +
          cell(num(sp.value("patients", json()))) + cell(num(sp.value("paid_fen", json()))) +
          cell(num(sp.value("owed_back_fen", json()))) + cell(num(wait.value("p50", json()))) +
          cell(num(wait.value("p95", json()))) + cell(num(wait.value("max", json()))) +

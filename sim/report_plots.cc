@@ -135,7 +135,7 @@ std::string plot_script(const fs::path& data, const fs::path& dir, bool outage) 
   if (outage) {
     s += "\n";
     out("backlog.svg");
-    s += "set title 'Switchover: offline visits waiting for back-fill'\nset ylabel 'visits'\n";
+    s += "set title 'Outage: offline visits waiting for back-fill'\nset ylabel 'visits'\n";
     s += fmt::format("plot {0} using 1:{1} with steps lw 2 title 'backlog', {0} using 1:{2} with impulses title "
                      "'back-filled per minute', {0} using 1:{3} with impulses title 'failed calls per minute'",
                      d, col, col + 1, col + 2);

@@ -142,7 +142,7 @@ TEST(Report, ASwitchoverRunPlotsItsBacklog) {
   std::string why;
   const std::vector<std::string> plots = draw_plots(m, "gnuplot", &why);
   ASSERT_EQ(plots.size(), 4u) << why;
-  EXPECT_NE(plots[3].find("Switchover: offline visits waiting for back-fill"), std::string::npos);
+  EXPECT_NE(plots[3].find("Outage: offline visits waiting for back-fill"), std::string::npos);
 }
 
 TEST(Report, WithoutGnuplotTheReportSaysSo) {
