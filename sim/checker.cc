@@ -410,19 +410,54 @@ Result<std::vector<InvariantResult>> check_live(const std::vector<JournalEntry>&
                                (sp.s->scope == "department" ? " " + sp.s->dept_code : std::string()) + " from " +
                                sp.s->start + ")");
     }
+    uint64_t refusals = 0;
+    if (!windows.empty())
+      for (std::string& o : window_call_offenders(options.window_calls, windows, &refusals)) add_offender(d6, std::move(o));
     if (d6.pass) {
       std::vector<std::string> parts;
       if (!windows.empty())
-        parts.push_back(fmt::format("none committed inside the {} card_settlement window(s)", windows.size()));
+        parts.push_back(fmt::format("none committed inside the {} card_settlement window(s), which refused {} "
+                                    "calls E_SWITCHOVER, each inside a window and of a kind it refuses, and "
+                                    "answered no such call",
+                                    windows.size(), refusals));
       if (!suspended.empty())
         parts.push_back(fmt::format("none of {} settlements of a subject inside its refusing suspension ({})",
                                     settlements, suspended.size()));
       d6.detail = fmt::format("{} ledger rows: {}", rows.size(), fmt::join(parts, "; "));
     } else {
-      d6.detail = "rows committed inside a card_settlement window or a refusing suspension (setl_id msgid time)";
+      d6.detail = "rows committed inside a card_settlement window or a refusing suspension (setl_id msgid time), "
+                  "or calls a window refused wrongly or let through (txn msgid time)";
     }
     out.push_back(d6);
   }
+  return out;
+}
+
+std::vector<std::string> window_call_offenders(const std::vector<WindowCall>& calls,
+                                               const std::vector<std::pair<CivilTime, CivilTime>>& windows,
+                                               uint64_t* refusals) {
+  static const std::set<int> kAnswered = {9001, 1101, 5206, 3201, 3202};
+  std::vector<std::string> out;
+  uint64_t refused = 0;
+  for (const WindowCall& c : calls) {
+    const std::pair<CivilTime, CivilTime>* in = nullptr;
+    for (const auto& w : windows)
+      if (!(c.at < w.first) && c.at < w.second) in = &w;
+    const bool answered_kind = kAnswered.count(c.txn) != 0;
+    if (c.refused) {
+      ++refused;
+      if (in == nullptr)
+        out.push_back(fmt::format("{} {} refused E_SWITCHOVER at {}, outside every window", c.txn, c.msgid,
+                                  format_iso(c.at)));
+      else if (answered_kind)
+        out.push_back(fmt::format("{} {} refused E_SWITCHOVER at {}, a kind the window answers", c.txn, c.msgid,
+                                  format_iso(c.at)));
+    } else if (in != nullptr && !answered_kind) {
+      out.push_back(fmt::format("{} {} answered at {} inside the window {} .. {}", c.txn, c.msgid, format_iso(c.at),
+                                format_iso(in->first), format_iso(in->second)));
+    }
+  }
+  if (refusals != nullptr) *refusals = refused;
   return out;
 }
 

@@ -79,7 +79,18 @@ struct LiveCheckOptions {
   // back committed inside one of its subject (facility; department, by the journal's department
   // of the visit; person). Cancels and 2601 stay allowed (DOMAIN.md §6).
   std::vector<RefusingSuspension> suspensions;
+  // The answers the windows had to judge (Metrics::window_calls): D6 also checks that each window
+  // refused what it had to refuse, with E_SWITCHOVER, and nothing else (window_call_offenders).
+  std::vector<WindowCall> window_calls;
 };
+
+// D6's second half (DOMAIN.md §7.4, §11.14): of `calls`, the refusals E_SWITCHOVER at a second no
+// window covers or of a kind a window answers (9001, 1101, 5206, 3201, 3202), and the calls of a
+// kind it refuses answered OK inside one; "txn msgid ..." each. `refusals` gets the number of
+// refusals seen.
+std::vector<std::string> window_call_offenders(const std::vector<WindowCall>& calls,
+                                               const std::vector<std::pair<CivilTime, CivilTime>>& windows,
+                                               uint64_t* refusals);
 
 // D1, D2, D3, D5, D7 in that order, with D4 before D5 when the journal holds back-fills
 // (JournalEntry::backfill_flag): each back-filled settlement's ledger row has backfill_flag 1

@@ -289,6 +289,7 @@ Status LiveCore::run_paced(simgrid::s4u::Engine& engine, double end_s, const Sce
 }
 
 Result<std::vector<InvariantResult>> LiveCore::check(const std::vector<JournalEntry>& journal,
+                                                     const std::vector<WindowCall>& window_calls,
                                                      const models::Population& population, int32_t care_year) {
   LiveCheckOptions co;
   co.ledger_fresh = fresh_;
@@ -300,6 +301,7 @@ Result<std::vector<InvariantResult>> LiveCore::check(const std::vector<JournalEn
     for (const auto& w : windows_)
       if (w.value("scope", "") == "card_settlement") co.card_windows.emplace_back(w["start"], w["end"]);
   co.suspensions = refusing_suspensions(suspensions_);
+  co.window_calls = window_calls;
   return check_live(journal, *pool_, population, co);
 }
 

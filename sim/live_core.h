@@ -86,9 +86,11 @@ class LiveCore {
   // wall_restart_s}] and injections [{slow or lose_replies: call kind, at, latency_ms or count,
   // applied_at, cleared_at}], civil times of the simulation; null without faults.
   const nlohmann::json& faults() const { return faults_; }
-  // D1, D2, D3, D5, D7 against the ledger.
+  // D1–D7 against the ledger (check_live): D4 with back-fills in the journal, D6 with windows or
+  // suspensions (`window_calls`: the answers the windows had to judge, Metrics::window_calls).
   // `care_year`: the civil year of the simulated visits (their accumulators' year).
   Result<std::vector<InvariantResult>> check(const std::vector<JournalEntry>& journal,
+                                             const std::vector<WindowCall>& window_calls,
                                              const models::Population& population, int32_t care_year);
 
  private:

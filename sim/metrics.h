@@ -23,6 +23,18 @@
 
 namespace yibao::sim {
 
+// A call a card_settlement window had to judge (DOMAIN.md §7.4 D6, §11.14), as a site saw it:
+// every call refused E_SWITCHOVER, and every call answered OK at a core second inside a window
+// of the scenario (kinds the window answers, 9001 and 1101, are counted, not kept). `at` is the
+// core's clock when it judged the call: in a live run on the admin clock, civil start +
+// floor(hand-over time) (sim/live/live_bridge.h).
+struct WindowCall {
+  CivilTime at;
+  int txn = 0;
+  std::string msgid;
+  bool refused = false;  // E_SWITCHOVER
+};
+
 // One acknowledged or attempted money-moving call (2207, 2208, 2304, 2305, 2102, 2103, 2601),
 // as the simulator saw it. Amounts in fen as the reply stated them.
 struct JournalEntry {
@@ -242,6 +254,7 @@ class Metrics {
   }
   void on_held_for_window() { ++outage_.held_calls; }
   void on_lost_to_cut() { ++outage_.lost_to_cut; }
+  void on_window_call(WindowCall c) { window_calls_.push_back(std::move(c)); }
   // Appends to the journal (every entry, warm-up included: the checker needs all of them).
   void journal(JournalEntry e);
   // The simulated end of the run (default: the latest event time seen); sets the measured span
@@ -250,6 +263,7 @@ class Metrics {
 
   // ---- Accessors (result.json, timeseries.csv, report.html) --------------------------------
   const std::vector<JournalEntry>& journal_entries() const { return journal_; }
+  const std::vector<WindowCall>& window_calls() const { return window_calls_; }
   double warmup_s() const { return warmup_s_; }
   double bucket_s() const { return bucket_s_; }
   // The measured span [warmup_s, end_s()], seconds; end_s() >= warmup_s.
@@ -290,6 +304,7 @@ class Metrics {
   double end_s_ = -1;        // set_end; < 0 = the latest event
   double last_event_s_ = 0;
   std::vector<JournalEntry> journal_;
+  std::vector<WindowCall> window_calls_;
   std::map<int, models::Histogram> latency_by_txn_;
   std::map<models::Level, models::Histogram> latency_by_kind_;
   std::map<int, models::Histogram> core_by_txn_;

@@ -174,7 +174,8 @@ std::string report_html(const json& r, const Metrics& m, const ReportInputs& in)
            "<th>sites</th><th>facilities behind it</th><th>patience (s)</th><th>calls lost before it was known</th></tr>";
       for (const json& c : o["cuts"]) {
         std::string facilities = num(c.value("facilities", json()));
-        for (const auto& [type, n] : c.value("by_facility_type", json::object()).items())
+        const json by_type = c.value("by_facility_type", json::object());  // items() of a temporary dangles
+        for (const auto& [type, n] : by_type.items())
           facilities += fmt::format(" · {} {}", type, num(n));
         h += "<tr>" + cell(c.value("kind", "")) + cell(c.value("target", "")) + cell(c.value("at", "")) +
              cell(c.value("detected", "")) +

@@ -421,7 +421,7 @@ Status Run::run_simulation() {
 
 int Run::finish() {
   if (s_.mode == Mode::kLive) {
-    Result<std::vector<InvariantResult>> inv = live_->check(metrics_->journal_entries(), *population_, year_of(s_.clock.start));
+    Result<std::vector<InvariantResult>> inv = live_->check(metrics_->journal_entries(), metrics_->window_calls(), *population_, year_of(s_.clock.start));
     if (!inv.ok()) {
       std::fprintf(stderr, "yibao-sim: the checker could not read the ledger back: %s\n",
                    std::string(inv.status().message()).c_str());

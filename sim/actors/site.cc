@@ -367,6 +367,7 @@ void Site::on_sign_in(std::unique_ptr<CoreReply> r, double now) {
 
 void Site::on_reply(std::unique_ptr<CoreReply> r, double now) {
   const uint64_t tag = r->request->tag;
+  audit_window(*r);
   if (tag & kSignInTag) return on_sign_in(std::move(r), now);
   auto it = visits_.find(tag >> 16);
   if (it == visits_.end()) return;  // the visit ended (gave up) meanwhile

@@ -131,6 +131,10 @@ class Site {
   // (everything but sign-in and 1101: windows.h).
   std::optional<double> announced_window_end(Rpc rpc, double now) const;
 
+  // D6's record of an answer a card_settlement window had to judge (WindowCall): a refusal
+  // E_SWITCHOVER, or an answer OK inside a window to a call it refuses. Live runs only.
+  void audit_window(const CoreReply& r);
+
   // v's call is refused by a window reopening at `reopen_s` (or not sent: an announced window).
   // A stay, a back-fill or a 2601 waits for the reopening and calls again (the hospital holds
   // the bill; never retried into the window); an outpatient visit or a sale goes offline.

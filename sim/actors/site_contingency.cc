@@ -8,11 +8,27 @@
 
 namespace yibao::sim::site_detail {
 
+namespace {
+// The calls of a facility a card_settlement window still answers (DOMAIN.md §11.14).
+bool window_answers(Rpc rpc) { return rpc == Rpc::kSignIn || rpc == Rpc::kGetPerson; }
+}  // namespace
+
 std::optional<double> Site::announced_window_end(Rpc rpc, double now) const {
-  if (rpc == Rpc::kSignIn || rpc == Rpc::kGetPerson) return std::nullopt;
+  if (window_answers(rpc)) return std::nullopt;
   for (const CardWindow& w : ctx_->card_windows)
     if (w.announced && w.from_s <= now && now < w.to_s) return w.to_s;
   return std::nullopt;
+}
+
+void Site::audit_window(const CoreReply& r) {
+  if (ctx_->card_windows.empty() || !ctx_->live) return;
+  const CoreRequest& q = *r.request;
+  const double second = std::floor(q.at_core);
+  const bool refused = r.reason == reason::kSwitchover;
+  bool inside = false;
+  for (const CardWindow& w : ctx_->card_windows) inside = inside || (w.from_s <= second && second < w.to_s);
+  if (refused || (r.ok() && inside && !window_answers(q.rpc)))
+    ctx_->metrics->on_window_call(WindowCall{civil(second), txn_code(q.rpc), q.msgid, refused});
 }
 
 void Site::on_switchover(VisitState& v, double reopen_s, double now) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "sim/checker.h"
+#include "sim/time_text.h"
 
 namespace yibao::sim {
 namespace {
@@ -136,6 +137,32 @@ TEST(CheckerJournal, RefusedAndUnknownEntriesAreNotMoney) {
   const auto r = check_modelled({refused, settle("B", "S1", "M1")});
   EXPECT_TRUE(r[0].pass);
   EXPECT_TRUE(r[1].pass);
+}
+
+// D6's second half: each window refused what it had to refuse, with E_SWITCHOVER, and nothing else.
+TEST(CheckerWindows, EachWindowRefusedWhatItMustAndNothingElse) {
+  auto t = [](const char* text) { return *parse_civil(text); };
+  const std::vector<std::pair<CivilTime, CivilTime>> windows = {{t("2024-03-04T08:20:00"), t("2024-03-04T08:50:00")}};
+  uint64_t refusals = 0;
+  // Refusals inside the window of kinds it refuses; 1101 answered inside (counted, not kept, in a
+  // run, but harmless here); a 2207 answered after the window's end.
+  std::vector<WindowCall> good = {{t("2024-03-04T08:20:00"), 2207, "m1", true},
+                                  {t("2024-03-04T08:49:59"), 2201, "m2", true},
+                                  {t("2024-03-04T08:30:00"), 1101, "m3", false},
+                                  {t("2024-03-04T08:50:00"), 2207, "m4", false}};
+  EXPECT_TRUE(window_call_offenders(good, windows, &refusals).empty());
+  EXPECT_EQ(refusals, 2u);
+
+  const std::vector<WindowCall> bad = {{t("2024-03-04T08:19:59"), 2207, "early", true},
+                                       {t("2024-03-04T08:30:00"), 9001, "signin", true},
+                                       {t("2024-03-04T08:30:00"), 2204, "through", false}};
+  const std::vector<std::string> o = window_call_offenders(bad, windows, &refusals);
+  ASSERT_EQ(o.size(), 3u);
+  EXPECT_NE(o[0].find("2207 early refused E_SWITCHOVER at 2024-03-04T08:19:59, outside every window"), std::string::npos) << o[0];
+  EXPECT_NE(o[1].find("9001 signin refused E_SWITCHOVER"), std::string::npos) << o[1];
+  EXPECT_NE(o[1].find("a kind the window answers"), std::string::npos) << o[1];
+  EXPECT_NE(o[2].find("2204 through answered at 2024-03-04T08:30:00 inside the window"), std::string::npos) << o[2];
+  EXPECT_EQ(refusals, 2u);
 }
 
 }  // namespace

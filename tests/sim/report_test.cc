@@ -145,6 +145,24 @@ TEST(Report, ASwitchoverRunPlotsItsBacklog) {
   EXPECT_NE(plots[3].find("Outage: offline visits waiting for back-fill"), std::string::npos);
 }
 
+TEST(Report, AnOutageShowsItsCutsAndWhoWasBehindThem) {
+  const Metrics m = sample();
+  nlohmann::json r = sample_result(m);
+  r["outage"] = nlohmann::json::parse(R"({"cuts": [{"kind": "line", "target": "up:county:450101",
+      "at": "2024-03-04T09:20:00", "detected": "2024-03-04T09:22:00", "restored": null, "sites": 29,
+      "facilities": 373, "patience_s": 0, "by_facility_type": {"village": 200, "pharmacy": 150}}],
+      "lost_to_cut": 153, "backlog": {"offline_visits": 4, "pending": 4, "drain_time_h": null}})");
+  ReportInputs in;
+  in.gnuplot = "/nonexistent/gnuplot-yb";
+  const std::string h = report_html(r, m, in);
+  EXPECT_NE(h.find("<h2>Outage</h2>"), std::string::npos);
+  EXPECT_NE(h.find("id=\"outage_cuts\""), std::string::npos);
+  EXPECT_NE(h.find("up:county:450101"), std::string::npos);
+  EXPECT_NE(h.find("not in the run"), std::string::npos);
+  EXPECT_NE(h.find("pharmacy 150"), std::string::npos) << "who was behind the cut, by type";
+  EXPECT_EQ(h.find("id=\"outage_windows\""), std::string::npos) << "no windows: no windows table";
+}
+
 TEST(Report, WithoutGnuplotTheReportSaysSo) {
   const Metrics m = sample();
   ReportInputs in;

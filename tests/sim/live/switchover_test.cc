@@ -128,6 +128,17 @@ TEST(Switchover, UnannouncedWindowIsLearntFromRefusalsAndAbandonedVisitsAreCount
       << b.dump();
   EXPECT_EQ(b["backfill_failed"], 0) << b.dump();
   EXPECT_EQ(b["pending"], 0) << b.dump();
+  // D6 judged every refusal: each inside the window as the core lists it, of a kind it refuses.
+  bool d6 = false;
+  for (const json& inv : r["invariants"])
+    if (inv["id"] == "D6") {
+      d6 = true;
+      EXPECT_NE(inv["detail"].get<std::string>().find(
+                    "refused " + std::to_string(c["failed_by_reason"]["E_SWITCHOVER"].get<int64_t>()) + " calls"),
+                std::string::npos)
+          << inv.dump();
+    }
+  EXPECT_TRUE(d6);
 }
 
 // The notice's timeline as the core holds it: the windows of switchover-2020.yaml opened in a
