@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -224,6 +225,7 @@ Result<std::vector<InvariantResult>> check_live(const std::vector<JournalEntry>&
                       : d3.detail + fmt::format("; compared with the ledger: {} rows", compared) + funds_note;
 
   // ---- D5: 3202 with the journal's rows, 3201 per facility and day ----
+  const auto reconcile_started = std::chrono::steady_clock::now();
   std::map<std::string, std::vector<const JournalEntry*>> by_code;
   for (const JournalEntry* e : jv.money)
     if (!e->setl_id.empty()) by_code[e->fixmedins_code].push_back(e);
@@ -314,6 +316,7 @@ Result<std::vector<InvariantResult>> check_live(const std::vector<JournalEntry>&
   d5.detail = d5.pass ? fmt::format("3202 with {} journal rows: no mismatch; 3201 balanced for {} facility-days{}",
                                     sent_rows, touched.size(), options.ledger_fresh ? "; no row outside the journal" : "")
                       : "reconciliation does not balance (facility day, or setl_id with the 3202 result)";
+  d5.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - reconcile_started).count();
 
   // ---- D7 ----
   d7 = checker_detail::check_d7(journal, wire, population, options);

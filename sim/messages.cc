@@ -22,6 +22,7 @@ int txn_code(Rpc rpc) {
     case Rpc::kPharmacyPreSettle: return 2101;
     case Rpc::kPharmacySettle: return 2102;
     case Rpc::kReverse: return 2601;
+    case Rpc::kCancelRegistration: return 2202;
     case Rpc::kCount: break;
   }
   YB_CHECK(false, "txn_code of an invalid Rpc");

@@ -42,6 +42,7 @@ enum class Rpc : uint8_t {
   kPharmacyPreSettle,       // 2101
   kPharmacySettle,          // 2102
   kReverse,                 // 2601
+  kCancelRegistration,      // 2202
   kCount
 };
 

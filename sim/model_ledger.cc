@@ -35,6 +35,7 @@ std::unique_ptr<Message> new_reply(Rpc rpc) {
     case Rpc::kPharmacyPreSettle: return std::make_unique<v1::PharmacyPreSettleReply>();
     case Rpc::kPharmacySettle: return std::make_unique<v1::PharmacySettleReply>();
     case Rpc::kReverse: return std::make_unique<v1::ReverseReply>();
+    case Rpc::kCancelRegistration: return std::make_unique<v1::CancelRegistrationReply>();
     case Rpc::kCount: break;
   }
   return std::make_unique<v1::ReverseReply>();
@@ -334,6 +335,17 @@ std::unique_ptr<Message> ModelLedger::dispatch(const CoreRequest& req, CivilTime
         r->set_outcome("REVERSED");
       }
       stamp(r, id, now);
+      break;
+    }
+    case Rpc::kCancelRegistration: {
+      const auto& q = as<v1::CancelRegistrationRequest>(req);
+      auto it = visits_.find(q.mdtrt_id());
+      if (it == visits_.end() || !it->second.setl_id.empty()) {
+        st = Status::Refuse(reason::kState, "no open visit " + q.mdtrt_id());
+      } else {
+        visits_.erase(it);
+        stamp(static_cast<v1::CancelRegistrationReply*>(reply.get()), id, now);
+      }
       break;
     }
     case Rpc::kCancelSettlement:

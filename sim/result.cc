@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <fstream>
 #include <sstream>
 
@@ -216,6 +217,25 @@ json outage_json(const Scenario& s, const Metrics& m, const RunInfo& run) {
   };
   json affected = json::object();
   for (const auto& [type, nf] : o.by_facility_type) affected[type] = {{"offline", nf.first}, {"paid_fen", nf.second}};
+  // Latency before the outage began and in its recovery (from its end until the backlog drained,
+  // or the run's end): the surge of back-fills on top of the day's traffic.
+  double start_s = std::numeric_limits<double>::infinity();
+  for (const SwitchoverSpec& w : s.switchover)
+    if (w.scope == "card_settlement") start_s = std::min(start_s, static_cast<double>(w.from.s - s.clock.start.s));
+  for (const NetworkFaultSpec& c : s.cuts) start_s = std::min(start_s, static_cast<double>(c.at.s - s.clock.start.s));
+  const double recovered_s = pending == 0 && o.backfilled > 0 ? o.last_backfill_s : m.end_s();
+  models::Histogram before, recovery;
+  for (const Bucket& b : m.buckets()) {
+    if (!b.warmup && b.start_s + m.bucket_s() <= start_s) before += b.latency;
+    if (std::isfinite(window_end_s) && b.start_s >= window_end_s && b.start_s <= recovered_s) recovery += b.latency;
+  }
+  auto p99 = [](const models::Histogram& h) { return h.empty() ? json(nullptr) : json(round3(h.quantile(0.99) / 1000)); };
+  json refusals = json::object();
+  for (const auto& [code, n] : m.failed_by_reason())
+    if (code.rfind("E_", 0) == 0) refusals[code] = n;
+  json reconcile = nullptr;
+  for (const InvariantResult& inv : run.invariants)
+    if (inv.id == "D5" && inv.wall_s >= 0) reconcile = round3(inv.wall_s);
   return json{{"windows", run.windows.is_null() ? json::array() : run.windows},
               {"backlog",
                {{"offline_visits", o.offline},
@@ -233,6 +253,11 @@ json outage_json(const Scenario& s, const Metrics& m, const RunInfo& run) {
                                 {"p95", q(0.95)},
                                 {"max", waits.empty() ? json(nullptr) : json(round3(waits.back() / 3600))},
                                 {"count", waits.size()}}}}},
+              {"before_p99_ms", p99(before)},
+              {"recovery_p99_ms", p99(recovery)},
+              {"recovery_calls", recovery.count()},
+              {"refusals_by_reason", refusals},
+              {"wall_reconcile_s", reconcile},
               {"held_calls", o.held_calls},
               {"lost_to_cut", o.lost_to_cut},
               {"cuts", run.cuts.is_null() ? json::array() : run.cuts},
@@ -298,12 +323,10 @@ json make_result(const Scenario& s, const Metrics& m, const RunInfo& run) {
   json invariants = json::array();
   bool pass = true;
   for (const InvariantResult& inv : run.invariants) {
-    invariants.push_back(json{{"id", inv.id},
-                              {"pass", inv.pass},
-                              {"checked", inv.checked},
-                              {"detail", inv.detail},
-                              {"count", inv.count},
-                              {"ids", inv.ids}});
+    json j{{"id", inv.id},         {"pass", inv.pass}, {"checked", inv.checked},
+           {"detail", inv.detail}, {"count", inv.count}, {"ids", inv.ids}};
+    if (inv.wall_s >= 0) j["wall_s"] = round3(inv.wall_s);
+    invariants.push_back(std::move(j));
     pass = pass && inv.pass;
   }
   r["invariants"] = invariants;

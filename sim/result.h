@@ -6,7 +6,8 @@
 //   schema_version, scenario {name, file, question}, seed, mode ("modelled" | "live"),
 //   verdict ("pass" | "fail"),
 //   slo [{name, metric, op, threshold, measured, samples, min_samples, pass, detail}],
-//   invariants [{id, pass, checked, detail, count, ids (first <= 20 offending ids)}],
+//   invariants [{id, pass, checked, detail, count, ids (first <= 20 offending ids), wall_s (D5
+//           only: its read-back's wall seconds)}],
 //   measured {from_s, to_s, span_s}            the span the figures cover (warm-up excluded),
 //   throughput_per_s {settlements, messages, visits},
 //   latency_ms {by_txn {"2207": Stat}, by_facility_type {"level2": Stat}},
@@ -20,12 +21,20 @@
 //   queues {max {queue name: length}},
 //   money {medfee_sumamt, fund_pay_sumamt, acct_pay, psn_cash_pay, settlements}
 //           acknowledged settlements net of acknowledged cancels and reversals, whole run,
-//   outage (with `switchover`) {windows [{window_id, scope, start, end, state, note}] as the core
-//           lists them, backlog {offline_visits, offline_fen, abandoned, backfilled,
-//           backfill_failed, pending, drain_time_h (from the last card_settlement window's end to
-//           the last back-fill settled; null while any is pending)}, self_pay {patients, paid_fen,
-//           owed_back_fen, wait_h {p50, p95, max, count}}, held_calls, affected_by_facility_type
-//           {type: {offline, paid_fen}} (the patients who paid in full, by the kind of facility)},
+//   outage (with `switchover` or a cut path: fep, line, link, host faults) {windows [{window_id,
+//           scope, start, end, state, note}] as the core lists them, cuts [{kind, target, line,
+//           at, detected, restored (null: not in the run), standby (fep), patience_s, sites,
+//           facilities, by_facility_type {type: n}, picked}] (PathCuts::report), lost_to_cut
+//           (attempts posted on a cut path before it was known), backlog {offline_visits,
+//           offline_fen, abandoned, backfilled, backfill_failed, pending, drain_time_h (from the
+//           outage's end — the last card_settlement window's, the last cut path's return — to
+//           the last back-fill settled; null while any is pending)}, self_pay {patients,
+//           paid_fen, owed_back_fen, wait_h {p50, p95, max, count}}, held_calls,
+//           affected_by_facility_type {type: {offline, paid_fen}} (the patients who paid in
+//           full, by the kind of facility), before_p99_ms (calls answered before the outage
+//           began, warm-up excluded), recovery_p99_ms and recovery_calls (answered from its end
+//           until the backlog drained, or the run's end; null: none), refusals_by_reason
+//           {E_...: n}, wall_reconcile_s (the checker's 3201/3202 read-back, D5; live)},
 //   suspensions (with suspension faults) {suspensions [{suspension_id, scope, mode,
 //           fixmedins_code, dept_code, psn_no, start, end, state, reason}] and held [{fixmedins_code,
 //           held_fen, released_fen, withheld_fen, held_settlements}] as the core lists them,
@@ -74,6 +83,7 @@ struct InvariantResult {
   std::string detail;             // one sentence: what was checked, or what broke
   uint64_t count = 0;             // offending items in total
   std::vector<std::string> ids;   // the first kMaxInvariantIds offending ids (msgid, setl_id...)
+  double wall_s = -1;             // wall seconds its read-back took (D5: the reconciliation); -1: not timed
 };
 inline constexpr size_t kMaxInvariantIds = 20;
 // Adds an offending id (kept when fewer than kMaxInvariantIds are kept) and fails `r`.

@@ -264,6 +264,13 @@ std::unique_ptr<Message> build_request(Rpc rpc, VisitState& v, const Caller& c, 
       q->set_oinfno(std::to_string(txn_code(v.settle_rpc)));
       return q;
     }
+    case Rpc::kCancelRegistration: {
+      auto q = std::make_unique<v1::CancelRegistrationRequest>();
+      *q->mutable_header() = header();
+      q->set_psn_no(v.person.psn_no);
+      q->set_mdtrt_id(v.mdtrt_id);
+      return q;
+    }
     case Rpc::kSignIn:
     case Rpc::kCancelSettlement:
     case Rpc::kCount: break;

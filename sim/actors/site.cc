@@ -403,6 +403,7 @@ void Site::on_reply(std::unique_ptr<CoreReply> r, double now) {
       if (retry(v, now, kRetryBackoffS)) return;
       return unknown_outcome(v, now);
     }
+    if (v.rpc == Rpc::kCancelRegistration) return skip_step(v, now);  // best effort: the back-fill goes on
     if (moves_money(v.rpc)) journal(v, f, r.get(), JournalEntry::Outcome::kRefused, now);
     if (r->reason == reason::kSumMismatch && presettle_again(v)) return advance(v, now);
     v.failed = true;
@@ -437,6 +438,11 @@ bool Site::retry(VisitState& v, double now, double backoff_s ) {
     events_.push(now + wait, kRetry, v.id, (uint64_t{v.call_seq} << 8) | static_cast<uint64_t>(v.attempt));
   }
   return true;
+}
+
+void Site::skip_step(VisitState& v, double now) {
+  ++v.pc;
+  advance(v, now);
 }
 
 bool Site::presettle_again(VisitState& v) {
@@ -479,6 +485,7 @@ void Site::unknown_outcome(VisitState& v, double now) {
     events_.push(now + kReverseRetryS, kStepDone, v.id);
     return;
   }
+  if (v.rpc == Rpc::kCancelRegistration) return skip_step(v, now);
   if (moves_money(v.rpc) && !v.reversing) {
     journal(v, f, nullptr, JournalEntry::Outcome::kUnknown, now);
     ctx_->metrics->on_unknown(txn_code(v.rpc), now);

@@ -113,6 +113,10 @@ class Site {
   // hammered within milliseconds).
   bool retry(VisitState& v, double now, double backoff_s = 0);
 
+  // The call v waits on is given up and the script goes on (a back-fill's 2202 of the
+  // registration left open offline: the back-fill does not depend on it).
+  void skip_step(VisitState& v, double now);
+
   // A settlement refused E_SUM_MISMATCH after its pre-settlement: the split went stale (the
   // person settled another visit meanwhile, which moved the accumulators or the account). The
   // HIS pre-settles again and settles with the new split, once a visit: true when v's pc now

@@ -57,6 +57,7 @@ void Site::go_offline(VisitState& v, double reopen_s, double now) {
     o.person = v.person;
     o.plans = v.plans;
     o.care_s = v.arrived;
+    if (v.kind != models::VisitKind::kPharmacy) o.open_mdtrt_id = v.mdtrt_id;
     const double slot = std::max(f.backfill_next, reopen_s);
     f.backfill_next = slot + 3600.0 / ctx_->backfill_rate_per_hour;
     offline_.push_back(std::move(o));
@@ -107,7 +108,8 @@ void Site::start_backfill(uint64_t index, double now) {
   v.backfill = true;
   v.care_s = o.care_s;
   v.care = civil(o.care_s);
-  v.script = make_backfill_script(o.kind);
+  v.mdtrt_id = o.open_mdtrt_id;  // cancelled first (2202), then replaced by the back-fill's own
+  v.script = make_backfill_script(o.kind, !o.open_mdtrt_id.empty());
   advance(v, now);
 }
 

@@ -100,6 +100,9 @@ struct OfflineVisit {
   models::Person person;
   std::vector<models::FeePlanModel> plans;
   double care_s = 0;  // simulated time of the care (the visit's arrival)
+  // The registration the visit had made before it went offline ("" if none): the back-fill
+  // cancels it first (2202), so the core holds one visit of the care, the back-filled one.
+  std::string open_mdtrt_id;
 };
 
 }  // namespace yibao::sim

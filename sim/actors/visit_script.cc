@@ -56,11 +56,14 @@ std::vector<Step> make_script(const models::VisitPlan& plan, const models::Workl
   return s;
 }
 
-std::vector<Step> make_backfill_script(models::VisitKind kind) {
+std::vector<Step> make_backfill_script(models::VisitKind kind, bool cancel_open_registration) {
   if (kind == models::VisitKind::kPharmacy)
     return {queue(), call(Rpc::kPharmacyPreSettle), call(Rpc::kPharmacySettle), release()};
-  return {queue(),         call(Rpc::kRegister), call(Rpc::kVisitInfo), call(Rpc::kUploadFees),
-          call(Rpc::kPreSettle), call(Rpc::kSettle), release()};
+  std::vector<Step> s{queue()};
+  if (cancel_open_registration) s.push_back(call(Rpc::kCancelRegistration));
+  s.insert(s.end(), {call(Rpc::kRegister), call(Rpc::kVisitInfo), call(Rpc::kUploadFees), call(Rpc::kPreSettle),
+                     call(Rpc::kSettle), release()});
+  return s;
 }
 
 std::vector<Step> make_in_house_script(const models::VisitPlan& plan, double elapsed_s,

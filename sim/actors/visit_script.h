@@ -16,7 +16,9 @@ std::vector<Step> make_script(const models::VisitPlan& plan, const models::Workl
 // The back-fill of an offline visit (DOMAIN.md §7.3) at a counter window: registration, visit
 // information, fees, pre-settle and settle of an outpatient visit or refill, or the sale's
 // pre-settle and settle; the calls carry backfill_flag = 1 and the care time (requests.h).
-std::vector<Step> make_backfill_script(models::VisitKind kind);
+// `cancel_open_registration`: the visit had registered before it went offline; its registration
+// is cancelled first (2202, best effort), so the core keeps one visit of the care.
+std::vector<Step> make_backfill_script(models::VisitKind kind, bool cancel_open_registration = false);
 
 // A stay already in progress at simulated second 0 (models::WorkloadModel::in_house_at), begun
 // `elapsed_s` before it. Nothing is sent until the stay's first call inside the run (its next

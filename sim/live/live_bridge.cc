@@ -157,6 +157,7 @@ void LiveBridge::dispatch(CoreRequest* r) {
     YB_LIVE_CALL(kPharmacyPreSettle, PharmacyPreSettle)
     YB_LIVE_CALL(kPharmacySettle, PharmacySettle)
     YB_LIVE_CALL(kReverse, Reverse)
+    YB_LIVE_CALL(kCancelRegistration, CancelRegistration)
     case Rpc::kCount:
       break;
   }

@@ -82,6 +82,11 @@ TEST(CutPath, SmallCountyLineCutChargesByHandAndEntersEveryVisitAfter) {
   EXPECT_GT(o["backlog"]["offline_visits"].get<int>(), 0) << o.dump();
   EXPECT_EQ(o["backlog"]["pending"], 0) << o.dump();
   EXPECT_EQ(o["backlog"]["backfill_failed"], 0) << o.dump();
+  // A visit registered before the cut had its registration cancelled (2202) before its back-fill.
+  const json& by_txn = r["counts"]["by_txn"];
+  ASSERT_TRUE(by_txn.contains("2202")) << by_txn.dump();
+  EXPECT_GT(by_txn["2202"]["acknowledged"].get<int>(), 0);
+  EXPECT_EQ(by_txn["2202"]["failed"], 0);
   // The level-2 hospitals kept settling through the cut.
   EXPECT_GT(r["counts"]["visits"]["by_facility_type"]["level2"]["ok"].get<int>(), 0);
 }
