@@ -223,7 +223,7 @@ std::vector<VisitPlan> WorkloadModel::in_house_at(uint32_t j, CivilTime start, c
 
 // ---- Samplers ------------------------------------------------------------------------------
 
-CardRead WorkloadModel::card_read(Rng& rng) const {
+CardRead WorkloadModel::card_read(Rng& rng, double failure) const {
   const CardReadParams& c = params_.card;
   CardRead r;
   if (rng.bernoulli(c.qr_share)) {
@@ -232,7 +232,7 @@ CardRead WorkloadModel::card_read(Rng& rng) const {
   } else {
     r.seconds = rng.lognormal_median(c.median_s, c.sigma);
   }
-  if (rng.bernoulli(c.failure)) {
+  if (rng.bernoulli(failure)) {
     r.failed_first = true;
     r.method = CardMethod::kIdCard;
     r.seconds += c.id_card_s;

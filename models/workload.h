@@ -192,7 +192,9 @@ class WorkloadModel {
   std::vector<VisitPlan> in_house_at(uint32_t j, CivilTime start, const FeePlanner& fees, uint64_t seed) const;
 
   // ---- Samplers (seconds) ----------------------------------------------------------------
-  CardRead card_read(Rng& rng) const;
+  CardRead card_read(Rng& rng) const { return card_read(rng, params_.card.failure); }
+  // The same with another share of failed reads (a card-reader storm); the same draws.
+  CardRead card_read(Rng& rng, double failure) const;
   double card_read_s(Rng& rng) const { return card_read(rng).seconds; }
   // Registration → fee upload (the doctor): lognormal, 15 min median (refill 2 min).
   double registration_to_fees_s(VisitKind k, Rng& rng) const;

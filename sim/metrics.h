@@ -138,6 +138,13 @@ struct OutageCounts {
   std::vector<double> wait_s;    // per back-fill: care time → settled, seconds
 };
 
+// Card reads during card-reader storms (scenario `faults` card_reader), whole run.
+struct StormCounts {
+  uint64_t reads = 0;    // visits whose card was read during a storm
+  uint64_t failed = 0;   // of them, a bad card (a refused 1101, then the ID card)
+  double extra_s = 0;    // the fallback seconds they added at the windows
+};
+
 // The queue name of a facility kind's counter windows ("counters.level2"), built once (sites
 // report a queue length at every window).
 const std::string& counters_queue_name(models::Level kind);
@@ -255,6 +262,12 @@ class Metrics {
   void on_held_for_window() { ++outage_.held_calls; }
   void on_lost_to_cut() { ++outage_.lost_to_cut; }
   void on_window_call(WindowCall c) { window_calls_.push_back(std::move(c)); }
+  // A card read during a card-reader storm: failed (a bad card) and the seconds it added.
+  void on_storm_read(bool failed, double extra_s) {
+    ++storm_.reads;
+    if (failed) ++storm_.failed;
+    storm_.extra_s += extra_s;
+  }
   // Appends to the journal (every entry, warm-up included: the checker needs all of them).
   void journal(JournalEntry e);
   // The simulated end of the run (default: the latest event time seen); sets the measured span
@@ -264,6 +277,7 @@ class Metrics {
   // ---- Accessors (result.json, timeseries.csv, report.html) --------------------------------
   const std::vector<JournalEntry>& journal_entries() const { return journal_; }
   const std::vector<WindowCall>& window_calls() const { return window_calls_; }
+  const StormCounts& storm() const { return storm_; }
   double warmup_s() const { return warmup_s_; }
   double bucket_s() const { return bucket_s_; }
   // The measured span [warmup_s, end_s()], seconds; end_s() >= warmup_s.
@@ -305,6 +319,7 @@ class Metrics {
   double last_event_s_ = 0;
   std::vector<JournalEntry> journal_;
   std::vector<WindowCall> window_calls_;
+  StormCounts storm_;
   std::map<int, models::Histogram> latency_by_txn_;
   std::map<models::Level, models::Histogram> latency_by_kind_;
   std::map<int, models::Histogram> core_by_txn_;

@@ -52,11 +52,14 @@ void stamp(R* reply, uint64_t id, CivilTime now) {
   h->set_respond_time(compact + "000");
 }
 
+// As the core's CoreState::person_by_credential: 01 by psn_no, 02 by certno, 03 by certno with
+// the card's serial matching.
 std::optional<uint64_t> person_by_credential(const models::Population& pop, const std::string& type,
-                                             const std::string& no, const std::string& psn_no) {
-  if (!psn_no.empty()) return pop.find_psn_no(psn_no);
+                                             const std::string& no, const std::string& card_sn) {
   if (type == "01") return pop.find_psn_no(no);
-  return pop.find_certno(no);
+  std::optional<uint64_t> i = pop.find_certno(no);
+  if (i && type == "03" && pop.card_sn(*i) != card_sn) return std::nullopt;
+  return i;
 }
 
 }  // namespace
@@ -203,7 +206,7 @@ std::unique_ptr<Message> ModelLedger::dispatch(const CoreRequest& req, CivilTime
     }
     case Rpc::kGetPerson: {
       const auto& q = as<v1::GetPersonRequest>(req);
-      std::optional<uint64_t> i = person_by_credential(population_, q.mdtrt_cert_type(), q.mdtrt_cert_no(), {});
+      std::optional<uint64_t> i = person_by_credential(population_, q.mdtrt_cert_type(), q.mdtrt_cert_no(), q.card_sn());
       if (!i) {
         st = Status::Refuse(reason::kPsnNotFound, "no person with this credential");
         break;

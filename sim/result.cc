@@ -302,6 +302,15 @@ json make_result(const Scenario& s, const Metrics& m, const RunInfo& run) {
                     {"settlements", money.settlements}};
   r["spans"] = spans_json(s, run);
   if (!s.switchover.empty() || !s.cuts.empty()) r["outage"] = outage_json(s, m, run);
+  if (!s.card_storms.empty()) {
+    const StormCounts& st = m.storm();
+    const auto refused = m.failed_by_reason().find(std::string(reason::kPsnNotFound));
+    r["card_reader"] = json{
+        {"reads", st.reads},
+        {"failed_reads", st.failed},
+        {"refused_1101", refused == m.failed_by_reason().end() ? 0 : refused->second},
+        {"extra_s_per_read", st.reads > 0 ? round3(st.extra_s / static_cast<double>(st.reads)) : 0.0}};
+  }
   if (!s.faults.empty()) r["faults"] = run.faults.is_null() ? json::array() : run.faults;
   if (!s.suspensions.empty()) {
     json sj = run.suspensions.is_object() ? run.suspensions : json::object();

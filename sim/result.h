@@ -35,6 +35,9 @@
 //           began, warm-up excluded), recovery_p99_ms and recovery_calls (answered from its end
 //           until the backlog drained, or the run's end; null: none), refusals_by_reason
 //           {E_...: n}, wall_reconcile_s (the checker's 3201/3202 read-back, D5; live)},
+//   card_reader (with card_reader faults) {reads (visits whose card was read in a storm),
+//           failed_reads (bad cards), refused_1101 (their 1101s refused E_PSN_NOT_FOUND),
+//           extra_s_per_read (the ID-card fallback's seconds per read in a storm)},
 //   suspensions (with suspension faults) {suspensions [{suspension_id, scope, mode,
 //           fixmedins_code, dept_code, psn_no, start, end, state, reason}] and held [{fixmedins_code,
 //           held_fen, released_fen, withheld_fen, held_settlements}] as the core lists them,

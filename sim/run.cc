@@ -350,6 +350,16 @@ Status Run::run_simulation() {
     if (w.scope == "card_settlement")
       ctx.card_windows.push_back(CardWindow{static_cast<double>(w.from.s - s_.clock.start.s),
                                             static_cast<double>(w.to.s - s_.clock.start.s), w.announced});
+  for (const CardStormSpec& c : s_.card_storms) {
+    CardStorm storm;
+    storm.from_s = static_cast<double>(c.at.s - s_.clock.start.s);
+    if (c.until) storm.to_s = static_cast<double>(c.until->s - s_.clock.start.s);
+    storm.failure = c.failure;
+    if (!c.facility_type.empty())
+      for (models::Level l : models::kKindOrder)
+        if (facility_type_name(l) == c.facility_type) storm.kind = l;
+    ctx.card_storms.push_back(storm);
+  }
   ctx.backfill_rate_per_hour = s_.backfill.rate_per_hour;
   ctx.backfill_abandoned = s_.backfill.abandoned;
   std::vector<SiteSpec> specs = site_specs(topo, platform, inboxes, s_.workload.max_facilities);

@@ -91,7 +91,7 @@ void read_top(Readers& in, const YAML::Node& root, Scenario& s) {
   if (root["pace"]) scenario_detail::read_pace(in, root["pace"], s.pace);
   if (root["switchover"]) scenario_detail::read_switchover(in, root["switchover"], s.switchover);
   if (root["backfill"]) scenario_detail::read_backfill(in, root["backfill"], s.backfill);
-  if (root["faults"]) scenario_detail::read_faults(in, root["faults"], s.faults, s.suspensions, s.cuts);
+  if (root["faults"]) scenario_detail::read_faults(in, root["faults"], s.faults, s.suspensions, s.cuts, s.card_storms);
   if (root["slo"]) scenario_detail::read_slos(in, root["slo"], s.slo);
   if (root["outputs"]) scenario_detail::read_outputs(in, root["outputs"], s.outputs);
   if (root["mmc"]) {
@@ -158,11 +158,15 @@ void check_across(models::YamlReader& r, const YAML::Node& root, Scenario& s) {
                                           format_iso(end) + ")");
     }
   }
-  for (const NetworkFaultSpec& c : s.cuts)
-    if (c.at < s.clock.start || !(c.at < end))
+  // Cut paths and card-reader storms act inside the run.
+  std::vector<std::pair<CivilTime, int>> timed;  // (at, scenario line)
+  for (const NetworkFaultSpec& c : s.cuts) timed.emplace_back(c.at, c.line);
+  for (const CardStormSpec& c : s.card_storms) timed.emplace_back(c.at, c.line);
+  for (const auto& [at, line] : timed)
+    if (at < s.clock.start || !(at < end))
       for (const auto& entry : root["faults"])
-        if (entry.Mark().line + 1 == c.line)
-          return r.fail(entry["at"], "at: " + format_iso(c.at) + " lies outside the run (" + format_iso(s.clock.start) +
+        if (entry.Mark().line + 1 == line)
+          return r.fail(entry["at"], "at: " + format_iso(at) + " lies outside the run (" + format_iso(s.clock.start) +
                                          " to " + format_iso(end) + ")");
   if (root["backfill"] && s.switchover.empty() && s.cuts.empty())
     return r.fail(root["backfill"], "backfill follows an outage: give switchover or a fep, line, link or host fault");

@@ -133,8 +133,8 @@ struct BackfillSpec {
 
 // A timed fault (scenario `faults`). Built: the core killed (kill -9) at `at` and restarted on
 // the same ledger and port `down_s` WALL seconds later (a started core only; the span around
-// `at` must be paced). Suspensions are SuspensionSpec, cut paths NetworkFaultSpec;
-// card_reader storms are refused as not built yet.
+// `at` must be paced). Suspensions are SuspensionSpec, cut paths NetworkFaultSpec, card-reader
+// storms CardStormSpec.
 //
 // `slow` and `lose_replies` (Admin.InjectFault on a core started with --fault-injection): from
 // `at` the core holds the replies of call kind `call` (a transaction code "2207" or an RPC name)
@@ -173,6 +173,20 @@ struct NetworkFaultSpec {
   std::optional<double> repair_s;  // fep
   std::optional<CivilTime> until;  // line, link, host
   double patience_s = 0;           // fep default 1800
+  int line = 0;
+};
+
+// A card-reader error storm (scenario `faults` entry with `card_reader`; DOMAIN.md §7.2, §9 "Card-read
+// error storm": a card migration or a bad batch of cards): from `at` until `until` (absent: the
+// run's end) a share `failure` of the card and QR reads at the counters of every simulated
+// facility (or of those of `facility_type`) fail, instead of the baseline 1 %. A read that fails
+// in a storm reads a bad card: its 1101 (mdtrt_cert_type 03, the serial as read) is refused
+// E_PSN_NOT_FOUND, then the operator reads the ID card (id_card_s) and asks again (02).
+struct CardStormSpec {
+  CivilTime at;
+  std::optional<CivilTime> until;
+  double failure = 0.1;
+  std::string facility_type;  // "" = every facility
   int line = 0;
 };
 
@@ -239,6 +253,7 @@ struct Scenario {
   std::vector<FaultSpec> faults;           // live, a started core: crashes
   std::vector<SuspensionSpec> suspensions; // live, admin clock: `faults` entries with `suspend`
   std::vector<NetworkFaultSpec> cuts;      // `faults` entries with fep, line, link or host
+  std::vector<CardStormSpec> card_storms;  // `faults` entries with card_reader
   BackfillSpec backfill;
   std::vector<Slo> slo;
   OutputSpec outputs;

@@ -28,7 +28,7 @@ void read_pace(Readers& in, const YAML::Node& n, std::vector<PaceSpan>& out);
 void read_switchover(Readers& in, const YAML::Node& n, std::vector<SwitchoverSpec>& out);
 void read_backfill(Readers& in, const YAML::Node& n, BackfillSpec& out);
 void read_faults(Readers& in, const YAML::Node& n, std::vector<FaultSpec>& out, std::vector<SuspensionSpec>& suspensions,
-                 std::vector<NetworkFaultSpec>& cuts);
+                 std::vector<NetworkFaultSpec>& cuts, std::vector<CardStormSpec>& storms);
 // The spans against the clock: the first starts at clock.start, every later `from` lies inside
 // (clock.start, clock.start + duration). `n` is the `pace` node (for lines).
 void check_pace(models::YamlReader& r, const YAML::Node& n, const ClockSpec& clock, std::vector<PaceSpan>& pace);

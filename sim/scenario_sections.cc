@@ -300,16 +300,41 @@ void read_cut(Readers& in, const YAML::Node& f, std::vector<NetworkFaultSpec>& o
   out.push_back(spec);
 }
 
+// A card-reader storm: `card_reader` (the share of reads that fail), `at`, `until`, `facility: {type: T}`.
+void read_card_storm(Readers& in, const YAML::Node& f, std::vector<CardStormSpec>& out) {
+  if (!in.r.map(f, "a card_reader fault", {"at", "card_reader", "until", "facility"}) || !in.r.require(f, "at")) return;
+  CardStormSpec spec;
+  spec.line = f.Mark().line + 1;
+  in.v.civil_of(f["at"], "at", spec.at);
+  in.v.number(f, "card_reader", spec.failure, Range{0, 1, true, "in (0, 1]"});
+  if (f["facility"]) {
+    const YAML::Node fac = f["facility"];
+    if (!fac.IsMap()) return in.r.fail(fac, "facility: give {type: T} (a storm hits every facility of a type, or all)");
+    if (!in.r.map(fac, "facility", {"type"}) || !in.r.require(fac, "type")) return;
+    in.v.one_of(fac, "type", spec.facility_type, {"village", "primary", "level1", "level2", "level3", "pharmacy"});
+  }
+  if (f["until"]) {
+    CivilTime until;
+    if (in.v.civil_of(f["until"], "until", until) && !(spec.at < until))
+      return in.r.fail(f["until"], "until: " + format_iso(until) + " must come after at (" + format_iso(spec.at) + ")");
+    spec.until = until;
+  }
+  if (!in.r.ok()) return;
+  out.push_back(spec);
+}
+
 }  // namespace
 
 void read_faults(Readers& in, const YAML::Node& n, std::vector<FaultSpec>& out, std::vector<SuspensionSpec>& suspensions,
-                 std::vector<NetworkFaultSpec>& cuts) {
+                 std::vector<NetworkFaultSpec>& cuts, std::vector<CardStormSpec>& storms) {
   if (!in.r.seq(n, "faults")) return;
   for (const auto& f : n) {
     if (f.IsMap()) {
-      if (f["card_reader"])
-        return in.r.fail(f["card_reader"], "fault kind 'card_reader' is not built yet (built: kill: core, suspend, "
-                                           "slow, lose_replies, fep, line, link, host)");
+      if (f["card_reader"]) {
+        read_card_storm(in, f, storms);
+        if (!in.r.ok()) return;
+        continue;
+      }
       if (f["fep"] || f["line"] || f["link"] || f["host"]) {
         read_cut(in, f, cuts);
         if (!in.r.ok()) return;

@@ -123,7 +123,12 @@ std::unique_ptr<Message> build_request(Rpc rpc, VisitState& v, const Caller& c, 
     case Rpc::kGetPerson: {
       auto q = std::make_unique<v1::GetPersonRequest>();
       *q->mutable_header() = header();
-      q->set_mdtrt_cert_type("02");
+      if (v.bad_card) {  // a storm's bad card: its serial reads wrong (DOMAIN.md §7.2 "card-read error")
+        q->set_mdtrt_cert_type("03");
+        q->set_card_sn("X" + v.person.card_sn.substr(std::min<size_t>(1, v.person.card_sn.size())));
+      } else {
+        q->set_mdtrt_cert_type("02");
+      }
       q->set_mdtrt_cert_no(v.person.certno);
       return q;
     }

@@ -165,7 +165,9 @@ void Site::new_visit(uint32_t fac, models::VisitKind kind, double now) {
   const models::VisitPlan plan = ctx_->workload->plan_visit(f.index, kind, civil(now), *ctx_->fees, rng);
   VisitState& v = open_visit(fac, plan.kind, ctx_->population->person(plan.person), now);
   v.plans = plan.fees;
-  v.script = make_script(plan, *ctx_->workload, rng);
+  const double storm = storm_failure(f, now);
+  v.script = make_script(plan, *ctx_->workload, rng, storm, &v.bad_card);
+  if (storm >= 0) ctx_->metrics->on_storm_read(v.bad_card, v.bad_card ? ctx_->workload->params().card.id_card_s : 0);
   advance(v, now);
 }
 
@@ -404,6 +406,10 @@ void Site::on_reply(std::unique_ptr<CoreReply> r, double now) {
       return unknown_outcome(v, now);
     }
     if (v.rpc == Rpc::kCancelRegistration) return skip_step(v, now);  // best effort: the back-fill goes on
+    if (v.rpc == Rpc::kGetPerson && v.bad_card) {  // the bad card refused: the ID card next
+      v.bad_card = false;
+      return skip_step(v, now);
+    }
     if (moves_money(v.rpc)) journal(v, f, r.get(), JournalEntry::Outcome::kRefused, now);
     if (r->reason == reason::kSumMismatch && presettle_again(v)) return advance(v, now);
     v.failed = true;
@@ -438,6 +444,13 @@ bool Site::retry(VisitState& v, double now, double backoff_s ) {
     events_.push(now + wait, kRetry, v.id, (uint64_t{v.call_seq} << 8) | static_cast<uint64_t>(v.attempt));
   }
   return true;
+}
+
+double Site::storm_failure(const Facility& f, double now) const {
+  double failure = -1;
+  for (const CardStorm& s : ctx_->card_storms)
+    if (s.from_s <= now && now < s.to_s && (!s.kind || *s.kind == f.level)) failure = std::max(failure, s.failure);
+  return failure;
 }
 
 void Site::skip_step(VisitState& v, double now) {
@@ -497,6 +510,10 @@ void Site::unknown_outcome(VisitState& v, double now) {
     start_call(v, Rpc::kReverse, now);
     return;
   }
+  // The path is cut and this counter learnt it from its own calls, before the cut is known
+  // everywhere: the contingency plan, not a failed visit (nothing of this call moved money).
+  if (const PathCut* cut = ctx_->cuts != nullptr ? ctx_->cuts->at(spec_.vertex, now) : nullptr)
+    return on_cut(v, *cut, false, now);
   v.failed = true;
   finish(v, now);
 }

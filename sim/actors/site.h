@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,16 @@ struct CardWindow {
   double from_s = 0;
   double to_s = 0;
   bool announced = true;  // the facilities know it: they do not call for what it refuses
+};
+
+// A card-reader storm (scenario `faults` card_reader, CardStormSpec) in simulated seconds: reads
+// at the counters of facilities of `kind` (all when unset) fail at `failure` instead of the
+// baseline (make_script).
+struct CardStorm {
+  double from_s = 0;
+  double to_s = std::numeric_limits<double>::infinity();
+  double failure = 0.1;
+  std::optional<models::Level> kind;
 };
 
 struct SiteContext {
@@ -80,6 +91,7 @@ struct SiteContext {
   // Cut paths to the core (scenario fep, line, link, host faults), or null: what a cut site does
   // is site_contingency.cc's; the back-fill after it is the switchover's.
   const PathCuts* cuts = nullptr;
+  std::vector<CardStorm> card_storms;
   // Sites still running (start_site counts one up, its end one down), or null: a live run ends
   // once they have all ended and nothing is in flight, instead of pacing through the drain.
   std::atomic<int>* sites_running = nullptr;

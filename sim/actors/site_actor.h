@@ -113,6 +113,10 @@ class Site {
   // hammered within milliseconds).
   bool retry(VisitState& v, double now, double backoff_s = 0);
 
+  // The share of failed card reads of a card-reader storm hitting facility f at `now` (the
+  // largest when several do), or -1 when none does.
+  double storm_failure(const Facility& f, double now) const;
+
   // The call v waits on is given up and the script goes on (a back-fill's 2202 of the
   // registration left open offline: the back-fill does not depend on it).
   void skip_step(VisitState& v, double now);

@@ -67,6 +67,7 @@ struct VisitState {
   double intended = 0;
   bool outstanding = false;
   bool waiting_signin = false;
+  bool bad_card = false;    // a card-reader storm: the first 1101 carries a bad card's serial
 
   bool failed = false;
   bool reversing = false;

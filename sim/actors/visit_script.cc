@@ -27,28 +27,38 @@ void append_stay(const models::VisitPlan& plan, size_t first, double at, const m
                      call(Rpc::kInpatientSettle), release()});
 }
 
+// The window's first steps: the queue, the card read and 1101. In a storm (storm_failure >= 0) a
+// failed read reads a bad card: a 1101 the core refuses, the ID card read, 1101 again.
+std::vector<Step> identify(const models::WorkloadModel& w, models::Rng& rng, double storm_failure, bool* bad_card) {
+  if (storm_failure < 0) return {queue(), delay(w.card_read_s(rng)), call(Rpc::kGetPerson)};
+  const models::CardRead r = w.card_read(rng, storm_failure);
+  if (!r.failed_first) return {queue(), delay(r.seconds), call(Rpc::kGetPerson)};
+  const double id_card = w.params().card.id_card_s;
+  if (bad_card != nullptr) *bad_card = true;
+  return {queue(), delay(r.seconds - id_card), call(Rpc::kGetPerson), delay(id_card), call(Rpc::kGetPerson)};
+}
+
 }  // namespace
 
-std::vector<Step> make_script(const models::VisitPlan& plan, const models::WorkloadModel& w, models::Rng& rng) {
-  std::vector<Step> s;
+std::vector<Step> make_script(const models::VisitPlan& plan, const models::WorkloadModel& w, models::Rng& rng,
+                              double storm_failure, bool* bad_card) {
+  std::vector<Step> s = identify(w, rng, storm_failure, bad_card);
   const auto& t = w.params().times;
   switch (plan.kind) {
     case models::VisitKind::kOutpatient:
     case models::VisitKind::kChronicRefill:
       // Registration at a window, the doctor, the HIS uploads the fees, settlement at a window.
-      s = {queue(), delay(w.card_read_s(rng)), call(Rpc::kGetPerson), delay(t.registration_s), call(Rpc::kRegister),
-           call(Rpc::kVisitInfo), release(), delay(w.registration_to_fees_s(plan.kind, rng)), delay(t.fee_upload_s),
-           call(Rpc::kUploadFees), queue(), call(Rpc::kPreSettle), delay(t.settlement_confirm_s),
-           call(Rpc::kSettle), release()};
+      s.insert(s.end(), {delay(t.registration_s), call(Rpc::kRegister), call(Rpc::kVisitInfo), release(),
+                         delay(w.registration_to_fees_s(plan.kind, rng)), delay(t.fee_upload_s), call(Rpc::kUploadFees),
+                         queue(), call(Rpc::kPreSettle), delay(t.settlement_confirm_s), call(Rpc::kSettle), release()});
       break;
     case models::VisitKind::kPharmacy:
       // One window for the whole sale (60 s of operator time in all).
-      s = {queue(), delay(w.card_read_s(rng)), call(Rpc::kGetPerson), delay(t.pharmacy_sale_s * 0.75),
-           call(Rpc::kPharmacyPreSettle), delay(t.pharmacy_sale_s * 0.25), call(Rpc::kPharmacySettle), release()};
+      s.insert(s.end(), {delay(t.pharmacy_sale_s * 0.75), call(Rpc::kPharmacyPreSettle),
+                         delay(t.pharmacy_sale_s * 0.25), call(Rpc::kPharmacySettle), release()});
       break;
     case models::VisitKind::kInpatient: {
-      s = {queue(), delay(w.card_read_s(rng)), call(Rpc::kGetPerson), delay(t.registration_s), call(Rpc::kAdmit),
-           release()};
+      s.insert(s.end(), {delay(t.registration_s), call(Rpc::kAdmit), release()});
       append_stay(plan, 0, 0, w, s);
       break;
     }

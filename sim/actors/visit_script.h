@@ -11,7 +11,11 @@
 
 namespace yibao::sim {
 
-std::vector<Step> make_script(const models::VisitPlan& plan, const models::WorkloadModel& workload, models::Rng& rng);
+// `storm_failure` >= 0: a card-reader storm's share of failed reads replaces the baseline; a read
+// failing then reads a bad card (*bad_card set): a first 1101 the core refuses, the ID card read
+// (id_card_s), 1101 again. The draws are the same as without a storm.
+std::vector<Step> make_script(const models::VisitPlan& plan, const models::WorkloadModel& workload, models::Rng& rng,
+                              double storm_failure = -1, bool* bad_card = nullptr);
 
 // The back-fill of an offline visit (DOMAIN.md §7.3) at a counter window: registration, visit
 // information, fees, pre-settle and settle of an outpatient visit or refill, or the sale's

@@ -137,6 +137,40 @@ TEST(ModelledRun, AFailedSloExitsWithThree) {
   EXPECT_NE(out.find("FAIL"), std::string::npos) << out;
 }
 
+// A card-reader storm (DOMAIN.md §9 "Card-read error storm"): from 08:05 a fifth of the card
+// reads at pharmacies read a bad card; each costs a refused 1101 and the ID card's 5 s. Modelled:
+// the model core refuses the bad card's serial as the real one does (tests/e2e).
+TEST(ModelledRun, ACardReaderStormCostsARefused1101AndTheIdCard) {
+  testing::TempDir dir;
+  auto run = [&](const std::string& name, const std::string& extra) {
+    const std::string sc = small_modelled(dir, "outputs: {report: false, timeseries: false}\n" + extra);
+    std::string out;
+    EXPECT_EQ(run_sim({"run", sc, "--out", dir.file(name), "--quiet"}, &out), 0) << out;
+    return read_json(dir.file(name + "/result.json"));
+  };
+  const json calm = run("calm", "");
+  const json storm = run("storm", "faults:\n  - {at: 2024-03-04 08:02:00, card_reader: 0.2}\n");
+  EXPECT_FALSE(calm.contains("card_reader"));
+  ASSERT_TRUE(storm.contains("card_reader")) << storm.dump();
+  const json& c = storm["card_reader"];
+  const double reads = c["reads"].get<double>(), failed = c["failed_reads"].get<double>();
+  EXPECT_GT(reads, 200) << c.dump();
+  EXPECT_GT(failed / reads, 0.12) << c.dump();
+  EXPECT_LT(failed / reads, 0.28) << c.dump();
+  // Each bad card met at a window by the end is one refused 1101 (a few still queue at the end).
+  const int64_t refused = c["refused_1101"].get<int64_t>();
+  EXPECT_LE(refused, c["failed_reads"].get<int64_t>());
+  EXPECT_GE(refused, c["failed_reads"].get<int64_t>() * 3 / 4) << c.dump();
+  EXPECT_NEAR(c["extra_s_per_read"].get<double>(), 5.0 * failed / reads, 0.01);
+  // The same arrivals (the storm draws nothing more), one more 1101 per refused bad card (give
+  // or take the visits whose slower windows reach 1101 after the end).
+  const double calm_1101 = calm["counts"]["by_txn"]["1101"]["sent"].get<double>();
+  EXPECT_NEAR(storm["counts"]["by_txn"]["1101"]["sent"].get<double>() - static_cast<double>(refused), calm_1101,
+              calm_1101 * 0.05);
+  EXPECT_EQ(storm["counts"]["failed_by_reason"]["E_PSN_NOT_FOUND"].get<int64_t>(), refused);
+  EXPECT_EQ(storm["counts"]["visits"]["failed"], calm["counts"]["visits"]["failed"]) << "no visit fails for it";
+}
+
 // Warm wards: a county's morning starts with its stays in progress (Little's law: 60 admissions
 // a day × ~9 days), so discharges settle (2304) within hours; without them no stay is old enough.
 // The warm-up calls are counted apart, not in the run's figures.

@@ -287,7 +287,8 @@ const BadCase kBadScenarios[] = {
     {"lose replies with a latency", "clock: {start: 2024-03-04}\nmode: live\npace: [{kind: max}]\nfaults:\n  - {at: 2024-03-04 00:10:00, lose_replies: '2102', latency: 1s}\n", "bad.yaml:5: unknown key 'latency'"},
     // Keys of later issues.
     {"faults modelled", "clock: {start: 2024-03-04}\nfaults:\n  - {at: 2024-03-04 00:10:00, kill: core}\n", "bad.yaml:3: faults act on a real core: the run must be live"},
-    {"fault kind not built", "clock: {start: 2024-03-04}\nfaults:\n  - {at: 2024-03-04 00:10:00, card_reader: 0.2}\n", "bad.yaml:3: fault kind 'card_reader' is not built yet"},
+    {"card storm share", "clock: {start: 2024-03-04}\nfaults:\n  - {at: 2024-03-04 00:10:00, card_reader: 1.5}\n", "bad.yaml:3: card_reader: 1.5 "},
+    {"card storm by code", "clock: {start: 2024-03-04}\nfaults:\n  - {at: 2024-03-04 00:10:00, card_reader: 0.2, facility: H1}\n", "bad.yaml:3: facility: give {type: T}"},
     {"line cut back before it", "clock: {start: 2024-03-04}\nfaults:\n  - {at: 2024-03-04 00:10:00, link: x, until: 2024-03-04 00:05:00}\n", "bad.yaml:3: until: 2024-03-04T00:05:00 must come after at"},
     {"fep with until", "clock: {start: 2024-03-04}\nfaults:\n  - {at: 2024-03-04 00:10:00, fep: H1, until: 2024-03-04 01:00:00}\n", "bad.yaml:3: unknown key 'until' in a fep fault"},
     {"link by type", "clock: {start: 2024-03-04}\nfaults:\n  - {at: 2024-03-04 00:10:00, link: {type: village}}\n", "bad.yaml:3: link: give its name"},
