@@ -23,6 +23,7 @@ int txn_code(Rpc rpc) {
     case Rpc::kPharmacySettle: return 2102;
     case Rpc::kReverse: return 2601;
     case Rpc::kCancelRegistration: return 2202;
+    case Rpc::kCancelAdmission: return 2404;
     case Rpc::kCount: break;
   }
   YB_CHECK(false, "txn_code of an invalid Rpc");

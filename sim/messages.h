@@ -43,6 +43,7 @@ enum class Rpc : uint8_t {
   kPharmacySettle,          // 2102
   kReverse,                 // 2601
   kCancelRegistration,      // 2202
+  kCancelAdmission,         // 2404
   kCount
 };
 

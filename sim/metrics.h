@@ -133,7 +133,8 @@ struct OutageCounts {
   uint64_t backfill_failed = 0;  // back-fills refused or left unknown
   int64_t owed_back_fen = 0;     // fund + account + mutual aid of the back-fills: owed to the patients
   uint64_t held_calls = 0;       // calls that waited for a window's end or a cut path (stays, back-fills, 2601)
-  uint64_t lost_to_cut = 0;      // call attempts posted on a cut path before it was known (lost)
+  uint64_t lost_to_cut = 0;
+  uint64_t converted_stays = 0;  // stays converted to self-pay before an announced window (2404)      // call attempts posted on a cut path before it was known (lost)
   double last_backfill_s = -1;   // simulated time of the last back-fill settled
   std::vector<double> wait_s;    // per back-fill: care time → settled, seconds
 };
@@ -260,6 +261,7 @@ class Metrics {
     outage_.last_backfill_s = std::max(outage_.last_backfill_s, now);
   }
   void on_held_for_window() { ++outage_.held_calls; }
+  void on_converted() { ++outage_.converted_stays; }
   void on_lost_to_cut() { ++outage_.lost_to_cut; }
   void on_window_call(WindowCall c) { window_calls_.push_back(std::move(c)); }
   // A card read during a card-reader storm: failed (a bad card) and the seconds it added.

@@ -36,6 +36,7 @@ std::unique_ptr<Message> new_reply(Rpc rpc) {
     case Rpc::kPharmacySettle: return std::make_unique<v1::PharmacySettleReply>();
     case Rpc::kReverse: return std::make_unique<v1::ReverseReply>();
     case Rpc::kCancelRegistration: return std::make_unique<v1::CancelRegistrationReply>();
+    case Rpc::kCancelAdmission: return std::make_unique<v1::CancelAdmissionReply>();
     case Rpc::kCount: break;
   }
   return std::make_unique<v1::ReverseReply>();
@@ -340,15 +341,21 @@ std::unique_ptr<Message> ModelLedger::dispatch(const CoreRequest& req, CivilTime
       stamp(r, id, now);
       break;
     }
-    case Rpc::kCancelRegistration: {
-      const auto& q = as<v1::CancelRegistrationRequest>(req);
-      auto it = visits_.find(q.mdtrt_id());
+    case Rpc::kCancelRegistration:
+    case Rpc::kCancelAdmission: {  // a visit or stay with no settled money is voided
+      const std::string& mdtrt_id = req.rpc == Rpc::kCancelAdmission
+                                        ? as<v1::CancelAdmissionRequest>(req).mdtrt_id()
+                                        : as<v1::CancelRegistrationRequest>(req).mdtrt_id();
+      auto it = visits_.find(mdtrt_id);
       if (it == visits_.end() || !it->second.setl_id.empty()) {
-        st = Status::Refuse(reason::kState, "no open visit " + q.mdtrt_id());
-      } else {
-        visits_.erase(it);
-        stamp(static_cast<v1::CancelRegistrationReply*>(reply.get()), id, now);
+        st = Status::Refuse(reason::kState, "no open visit " + mdtrt_id);
+        break;
       }
+      visits_.erase(it);
+      if (req.rpc == Rpc::kCancelAdmission)
+        stamp(static_cast<v1::CancelAdmissionReply*>(reply.get()), id, now);
+      else
+        stamp(static_cast<v1::CancelRegistrationReply*>(reply.get()), id, now);
       break;
     }
     case Rpc::kCancelSettlement:

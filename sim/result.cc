@@ -260,6 +260,7 @@ json outage_json(const Scenario& s, const Metrics& m, const RunInfo& run) {
               {"wall_reconcile_s", reconcile},
               {"held_calls", o.held_calls},
               {"lost_to_cut", o.lost_to_cut},
+              {"converted_stays", o.converted_stays},
               {"cuts", run.cuts.is_null() ? json::array() : run.cuts},
               {"affected_by_facility_type", affected}};
 }

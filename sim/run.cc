@@ -347,9 +347,13 @@ Status Run::run_simulation() {
   ctx.inpatient = s_.workload.inpatient;
   ctx.in_house_at_start = s_.workload.inpatient && s_.workload.in_house_at_start;
   for (const SwitchoverSpec& w : s_.switchover)
-    if (w.scope == "card_settlement")
+    if (w.scope == "card_settlement") {
       ctx.card_windows.push_back(CardWindow{static_cast<double>(w.from.s - s_.clock.start.s),
                                             static_cast<double>(w.to.s - s_.clock.start.s), w.announced});
+      // The warm wards' stays are admitted before an announced window's conversion (site_contingency.cc).
+      const double convert_s = ctx.card_windows.back().from_s - kConvertAheadS;
+      if (w.announced && convert_s > 60) ctx.warm_by_s = std::min(ctx.warm_by_s, convert_s - 60);
+    }
   for (const CardStormSpec& c : s_.card_storms) {
     CardStorm storm;
     storm.from_s = static_cast<double>(c.at.s - s_.clock.start.s);

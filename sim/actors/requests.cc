@@ -208,7 +208,10 @@ std::unique_ptr<Message> build_request(Rpc rpc, VisitState& v, const Caller& c, 
       q->set_mdtrt_cert_no(v.person.certno);
       q->set_med_type("21");
       q->set_ipt_no("IPT" + msgid);
-      q->set_begntime(envelope_text(v.in_house ? v.admitted : now));  // a warm ward's stay: its admission
+      // A warm ward's stay, or a stay whose insurance admission is back-filled after a window: its
+      // true admission time.
+      q->set_begntime(envelope_text(v.in_house || v.admission_backfill ? v.admitted : now));
+      if (v.admission_backfill) q->set_backfill_flag(1);
       q->set_adm_dept_codg(c.dept_code);
       add_diagnosis(q->mutable_diseinfo(), "J18.9", "pneumonia");
       return q;
@@ -218,7 +221,8 @@ std::unique_ptr<Message> build_request(Rpc rpc, VisitState& v, const Caller& c, 
       *q->mutable_header() = header();
       q->set_mdtrt_id(v.mdtrt_id);
       q->set_psn_no(v.person.psn_no);
-      q->set_endtime(envelope_text(now));
+      if (!v.discharge_held) v.discharged = now;  // discharged inside a window: its true time, kept
+      q->set_endtime(envelope_text(v.discharged));
       q->set_dscg_dept_codg(c.dept_code);
       q->set_dscg_way("1");
       add_diagnosis(q->mutable_diseinfo(), "J18.9", "pneumonia");
@@ -271,6 +275,13 @@ std::unique_ptr<Message> build_request(Rpc rpc, VisitState& v, const Caller& c, 
     }
     case Rpc::kCancelRegistration: {
       auto q = std::make_unique<v1::CancelRegistrationRequest>();
+      *q->mutable_header() = header();
+      q->set_psn_no(v.person.psn_no);
+      q->set_mdtrt_id(v.mdtrt_id);
+      return q;
+    }
+    case Rpc::kCancelAdmission: {
+      auto q = std::make_unique<v1::CancelAdmissionRequest>();
       *q->mutable_header() = header();
       q->set_psn_no(v.person.psn_no);
       q->set_mdtrt_id(v.mdtrt_id);
@@ -333,9 +344,10 @@ JournalEntry journal_entry(const VisitState& v, const Caller& c, const CoreReply
   e.outcome = outcome;
   if (r != nullptr) e.reason = r->reason;
   if (v.rpc == Rpc::kReverse) e.omsgid = v.settle_msgid;
-  if (v.backfill) {
+  if (v.backfill || v.admission_backfill) {
     e.backfill_flag = 1;
-    e.backfill_care = envelope_text(v.care);
+    // A stay's care time is its discharge (the core prices it in the care year of its endtime).
+    e.backfill_care = envelope_text(v.backfill ? v.care : v.discharged);
   }
   if (outcome == JournalEntry::Outcome::kAcked && r != nullptr && r->body) {
     if (const v1::SetlInfo* s = settlement_info(v.rpc, *r->body)) fill_journal_split(*s, &e);

@@ -82,6 +82,7 @@ void Site::setup() {
     for (int k = 0; k < models::kVisitKinds; ++k) schedule_arrival(i, static_cast<models::VisitKind>(k), 0);
   if (ctx_->in_house_at_start)
     for (uint32_t i = 0; i < facilities_.size(); ++i) warm_ward(i);
+  schedule_conversions();
 }
 
 void Site::warm_ward(uint32_t fac) {
@@ -142,6 +143,7 @@ void Site::handle(const Event& e, double now) {
     }
     case kSignInAgain: sign_in(static_cast<uint32_t>(e.a), now); break;
     case kBackfill: start_backfill(e.a, now); break;
+    case kConvert: convert_stays(now); break;
     case kPatience: {  // a patient waiting for a cut path gives up, unless it is back
       auto it = visits_.find(e.a);
       if (it == visits_.end() || it->second.outstanding) break;
@@ -165,6 +167,7 @@ void Site::new_visit(uint32_t fac, models::VisitKind kind, double now) {
   const models::VisitPlan plan = ctx_->workload->plan_visit(f.index, kind, civil(now), *ctx_->fees, rng);
   VisitState& v = open_visit(fac, plan.kind, ctx_->population->person(plan.person), now);
   v.plans = plan.fees;
+  v.admitted = civil(now);  // a stay's admission time (used when it is back-filled)
   const double storm = storm_failure(f, now);
   v.script = make_script(plan, *ctx_->workload, rng, storm, &v.bad_card);
   if (storm >= 0) ctx_->metrics->on_storm_read(v.bad_card, v.bad_card ? ctx_->workload->params().card.id_card_s : 0);
@@ -236,7 +239,8 @@ void Site::finish(VisitState& v, double now) {
   release_window(v, now);
   // A warm ward's stay that failed in its warm-up is counted there (InHouseCounts), a back-fill
   // in OutageCounts; not as visits.
-  if (v.backfill) {
+  if (v.side_call) {  // a conversion's 2404: part of another visit
+  } else if (v.backfill || v.paid_in_full) {
     ctx_->metrics->on_backfill(!v.failed && v.settled, v.owed, now - v.care_s, now);
   } else if (!(v.failed && warming_up(v))) {
     ctx_->metrics->on_visit(facility_of(v).level, !v.failed, now);
@@ -270,6 +274,7 @@ void Site::start_call(VisitState& v, Rpc rpc, double now) {
     v.rpc = rpc;
     return on_cut(v, *cut, false, now);
   }
+  if (v.converted && !v.readmitted && rpc != Rpc::kCancelAdmission) return readmit(v, now);
   if (!signed_in(f, now)) {
     v.waiting_signin = true;
     f.waiting.push_back(v.id);
@@ -417,7 +422,7 @@ void Site::on_reply(std::unique_ptr<CoreReply> r, double now) {
   }
   absorb_reply(v, *r->body);
   if (moves_money(v.rpc) || v.rpc == Rpc::kReverse) journal(v, f, r.get(), JournalEntry::Outcome::kAcked, now);
-  const v1::SetlInfo* s = v.backfill && r->body ? settlement_info(v.rpc, *r->body) : nullptr;
+  const v1::SetlInfo* s = (v.backfill || v.paid_in_full) && r->body ? settlement_info(v.rpc, *r->body) : nullptr;
   if (s != nullptr) {  // a back-filled visit settled: the patient paid in full, this is owed back
     v.owed = s->fund_pay_sumamt() + s->acct_pay() + s->acct_mulaid_pay();
     v.settled = true;

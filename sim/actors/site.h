@@ -41,6 +41,11 @@ namespace yibao::sim {
 
 class PathCuts;  // sim/network_faults.h
 
+// Stays in progress are converted to self-pay this long before an announced card_settlement
+// window (DOMAIN.md §7.1: "converted to self-pay" before the cut-off); the warm wards are warmed
+// up before it (SiteContext::warm_by_s).
+inline constexpr double kConvertAheadS = 1800;
+
 // What every site reads: shared, immutable during the run (Metrics aside).
 // A card_settlement window in simulated seconds (scenario `switchover`).
 struct CardWindow {

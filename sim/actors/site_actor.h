@@ -31,7 +31,8 @@ namespace s4u = simgrid::s4u;
 
 // Event kinds of a site's EventQueue.
 enum : uint32_t { kArrival = 1, kStepDone = 2, kDeadline = 3, kSignInDeadline = 4, kSignInAgain = 5, kBackfill = 6,
-                  kRetry = 7, kPatience = 8 };
+                  kRetry = 7, kPatience = 8, kConvert = 9 };
+
 inline constexpr uint64_t kSignInTag = 1ULL << 63;
 inline constexpr int kDeadlineExceeded = 4, kUnavailable = 14;  // grpc::StatusCode numbers
 inline constexpr double kReverseRetryS = 5;  // a 2601 left unanswered is sent again after this
@@ -163,6 +164,17 @@ class Site {
   // the counter waits up to the cut's patience (kPatience), then pays in full and leaves (an
   // unknown money-moving outcome is reversed first, the 2601 waiting for the path).
   void on_cut(VisitState& v, const PathCut& cut, bool sent, double now);
+
+  // ---- Stays across an announced window (DOMAIN.md §7.1, §7.3 "convert to self-pay") ------
+
+  // A kConvert event kConvertAheadS before each announced card_settlement window.
+  void schedule_conversions();
+  // Converts the stays in progress (admitted, warmed up, next call a fee upload, nothing in
+  // flight): a 2404 on their behalf (a side call), and they are admitted again after the window.
+  void convert_stays(double now);
+  // v, converted, meets its first call after the window: a back-filled admission (its true
+  // admission time) and its fee plans uploaded again come first.
+  void readmit(VisitState& v, double now);
 
   // Back-fill of offline visit `index` at a counter window (make_backfill_script; the calls
   // carry backfill_flag = 1 and the true care time). Not started past the run's end: pending.

@@ -4,6 +4,7 @@
 #include "sim/actors/site_actor.h"
 #include "sim/actors/visit_script.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace yibao::sim::site_detail {
@@ -33,6 +34,19 @@ void Site::audit_window(const CoreReply& r) {
 
 void Site::on_switchover(VisitState& v, double reopen_s, double now) {
   reopen_s = std::max(reopen_s, now + 1);
+  if (v.kind == models::VisitKind::kInpatient && v.rpc == Rpc::kAdmit && !v.admission_backfill)
+    v.admission_backfill = true;  // a patient like any other meanwhile; the insurance admission back-filled after
+  if (v.kind == models::VisitKind::kInpatient && v.rpc == Rpc::kDischarge && v.admission_backfill && !v.discharge_held) {
+    // Discharged inside the window as self-pay: the patient pays the stay in full and leaves; its
+    // discharge and settlement are entered after the window with the true discharge time.
+    v.discharge_held = true;
+    v.discharged = civil(now);
+    v.care_s = now;
+    v.paid_in_full = true;
+    int64_t paid = 0;
+    for (const models::FeePlanModel& p : v.plans) paid += p.total.v;
+    ctx_->metrics->on_offline(facility_of(v).level, paid, now);
+  }
   if (v.kind == models::VisitKind::kInpatient || v.backfill || v.reversing || v.rpc == Rpc::kReverse) {
     ctx_->metrics->on_held_for_window();
     release_window(v, now);  // nobody stands at the counter meanwhile
@@ -98,6 +112,53 @@ void Site::on_cut(VisitState& v, const PathCut& cut, bool sent, double now) {
   }
   if (sent && moves_money(v.rpc)) return unknown_outcome(v, now);  // reversed first (the 2601 waits)
   go_offline(v, cut.restore_s, now);
+}
+
+void Site::schedule_conversions() {
+  for (size_t i = 0; i < ctx_->card_windows.size(); ++i) {
+    const CardWindow& w = ctx_->card_windows[i];
+    if (w.announced && w.from_s - kConvertAheadS > 0) events_.push(w.from_s - kConvertAheadS, kConvert, i);
+  }
+}
+
+void Site::convert_stays(double now) {
+  std::vector<uint64_t> ids;
+  for (const auto& [id, v] : visits_) {
+    if (v.kind != models::VisitKind::kInpatient || v.mdtrt_id.empty() || v.converted || v.admission_backfill ||
+        v.outstanding || v.side_call || warming_up(v))
+      continue;
+    size_t pc = v.pc;  // the stay's next call: a fee upload (not its discharge already)
+    while (pc < v.script.size() && v.script[pc].kind != StepKind::kCall) ++pc;
+    if (pc < v.script.size() && v.script[pc].rpc == Rpc::kUploadInpatientFees) ids.push_back(id);
+  }
+  std::sort(ids.begin(), ids.end());
+  for (uint64_t id : ids) {
+    VisitState& v = visits_.at(id);
+    v.converted = true;
+    v.admission_backfill = true;
+    const uint32_t fac = v.fac;
+    const models::Person person = v.person;
+    const std::string mdtrt_id = v.mdtrt_id;
+    VisitState& side = open_visit(fac, models::VisitKind::kInpatient, person, now);  // may move v
+    side.side_call = true;
+    side.mdtrt_id = mdtrt_id;
+    side.script = {Step{StepKind::kCall, Rpc::kCancelAdmission, 0}};
+    ctx_->metrics->on_converted();
+    advance(side, now);
+  }
+}
+
+void Site::readmit(VisitState& v, double now) {
+  v.readmitted = true;
+  const size_t uploaded = v.next_plan;
+  std::vector<Step> again{Step{StepKind::kCall, Rpc::kAdmit, 0}};
+  for (size_t i = 0; i < uploaded; ++i) again.push_back(Step{StepKind::kCall, Rpc::kUploadInpatientFees, 0});
+  v.script.insert(v.script.begin() + static_cast<std::ptrdiff_t>(v.pc), again.begin(), again.end());
+  v.next_plan = 0;  // the same fee plans, in order, on the new stay
+  v.line_sn = 0;
+  v.medfee = 0;
+  v.mdtrt_id.clear();
+  start_call(v, Rpc::kAdmit, now);
 }
 
 void Site::start_backfill(uint64_t index, double now) {

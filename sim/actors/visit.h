@@ -67,7 +67,19 @@ struct VisitState {
   double intended = 0;
   bool outstanding = false;
   bool waiting_signin = false;
-  bool bad_card = false;    // a card-reader storm: the first 1101 carries a bad card's serial
+  bool bad_card = false;
+  // A stay across an announced card_settlement window (DOMAIN.md §7.1, §7.3): its insurance
+  // admission is back-filled after the window (backfill_flag 1, the true admission time); a stay
+  // in progress is first converted to self-pay before the window (2404, `converted`), then
+  // admitted again and its fees uploaded again (`readmitted`); discharged inside the window, the
+  // patient pays in full (`paid_in_full`) and the discharge keeps its true time.
+  bool admission_backfill = false;
+  bool converted = false;
+  bool readmitted = false;
+  bool paid_in_full = false;
+  bool discharge_held = false;
+  CivilTime discharged;     // the endtime its 2402 sent
+  bool side_call = false;   // a call on behalf of another visit (a conversion's 2404): no figures    // a card-reader storm: the first 1101 carries a bad card's serial
 
   bool failed = false;
   bool reversing = false;

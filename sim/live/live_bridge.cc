@@ -158,6 +158,7 @@ void LiveBridge::dispatch(CoreRequest* r) {
     YB_LIVE_CALL(kPharmacySettle, PharmacySettle)
     YB_LIVE_CALL(kReverse, Reverse)
     YB_LIVE_CALL(kCancelRegistration, CancelRegistration)
+    YB_LIVE_CALL(kCancelAdmission, CancelAdmission)
     case Rpc::kCount:
       break;
   }
