@@ -365,6 +365,11 @@ Status Run::run_simulation() {
     ctx.card_storms.push_back(storm);
   }
   ctx.backfill_rate_per_hour = s_.backfill.rate_per_hour;
+  for (const auto& [type, rate] : s_.backfill.rate_by_type)
+    for (models::Level l : models::kKindOrder)
+      if (facility_type_name(l) == type) ctx.backfill_rate_by_kind[static_cast<size_t>(models::kind_index(l))] = rate;
+  ctx.backfill_open_s = s_.backfill.open_s;
+  ctx.backfill_close_s = s_.backfill.close_s;
   ctx.backfill_abandoned = s_.backfill.abandoned;
   std::vector<SiteSpec> specs = site_specs(topo, platform, inboxes, s_.workload.max_facilities);
   YB_CHECK(specs.size() == sites, "site_specs and count_sites disagree");

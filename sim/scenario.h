@@ -21,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -126,8 +127,15 @@ struct SwitchoverSpec {
 // patient paid in full) are entered again with backfill_flag = 1 and their true care time, at
 // most `rate_per_hour` per facility from the window's end, sharing the counter windows; a share
 // `abandoned` is never entered in real time (left to manual reimbursement).
+// Back-fill after an outage (scenario `backfill`, DOMAIN.md §7.3): offline visits entered per
+// facility and opening hour at the counter windows (`rate_per_hour`, or per facility type in
+// `rate_by_type`, the others at rate_per_hour), only between `open_s` and `close_s` seconds of
+// the civil day (`hours: ["08:00", "17:30"]`; default: any time), a share `abandoned` never.
 struct BackfillSpec {
   double rate_per_hour = 30;
+  std::map<std::string, double> rate_by_type;  // facility type ("level3"...) -> visits per hour
+  double open_s = 0;
+  double close_s = 86400;
   double abandoned = 0;
 };
 

@@ -1,6 +1,7 @@
 // The section readers of a scenario file (sim/scenario_internal.h); the reference of every key
 // is scenarios/README.md, which must change with this file.
 #include <algorithm>
+#include <cstdio>
 #include <cstdint>
 #include <limits>
 #include <set>
@@ -388,8 +389,37 @@ void read_faults(Readers& in, const YAML::Node& n, std::vector<FaultSpec>& out, 
 }
 
 void read_backfill(Readers& in, const YAML::Node& n, BackfillSpec& out) {
-  if (!in.r.map(n, "backfill", {"rate_per_hour", "abandoned"})) return;
-  in.v.number(n, "rate_per_hour", out.rate_per_hour, Range{0, 3600, true, "in (0, 3600]"});
+  if (!in.r.map(n, "backfill", {"rate_per_hour", "hours", "abandoned"})) return;
+  const Range rate{0, 3600, true, "in (0, 3600]"};
+  const YAML::Node r = n["rate_per_hour"];
+  if (r && r.IsMap()) {  // per facility type, with `default` for the others
+    if (!in.r.map(r, "rate_per_hour", {"default", "village", "primary", "level1", "level2", "level3", "pharmacy"})) return;
+    for (const auto& kv : r) {
+      const std::string type = kv.first.as<std::string>();
+      double v = 0;
+      if (!in.v.number_of(kv.second, "rate_per_hour." + type, v, rate)) return;
+      if (type == "default") out.rate_per_hour = v;
+      else out.rate_by_type[type] = v;
+    }
+  } else {
+    in.v.number(n, "rate_per_hour", out.rate_per_hour, rate);
+  }
+  if (const YAML::Node h = n["hours"]) {
+    if (!h.IsSequence() || h.size() != 2) return in.r.fail(h, "hours: give the counters' opening and closing, [\"08:00\", \"17:30\"]");
+    double at[2] = {0, 0};
+    for (size_t i = 0; i < 2; ++i) {
+      const std::string text = h[i].IsScalar() ? h[i].as<std::string>() : std::string();
+      int hh = -1, mm = -1;
+      char tail = 0;
+      if (std::sscanf(text.c_str(), "%d:%d%c", &hh, &mm, &tail) != 2 || hh < 0 || hh > 24 || mm < 0 || mm > 59 ||
+          (hh == 24 && mm != 0))
+        return in.r.fail(h[i], "hours: " + text + " is not a time of day (HH:MM)");
+      at[i] = hh * 3600.0 + mm * 60.0;
+    }
+    if (!(at[0] < at[1])) return in.r.fail(h, "hours: the counters close after they open");
+    out.open_s = at[0];
+    out.close_s = at[1];
+  }
   in.v.number(n, "abandoned", out.abandoned, share());
 }
 

@@ -19,6 +19,7 @@
 // the sites_running count).
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <limits>
@@ -91,7 +92,10 @@ struct SiteContext {
   // does (offline, then back-fill at most backfill_rate_per_hour per facility from the window's
   // end; a share backfill_abandoned never back-filled).
   std::vector<CardWindow> card_windows;
-  double backfill_rate_per_hour = 30;
+  double backfill_rate_per_hour = 30;  // per facility and hour (by kind: backfill_rate_by_kind)
+  // Per facility kind (models::kind_index); 0 = backfill_rate_per_hour.
+  std::array<double, models::kFacilityKinds> backfill_rate_by_kind{};
+  double backfill_open_s = 0, backfill_close_s = 86400;  // civil seconds of the day the counters back-fill
   double backfill_abandoned = 0;
   // Cut paths to the core (scenario fep, line, link, host faults), or null: what a cut site does
   // is site_contingency.cc's; the back-fill after it is the switchover's.

@@ -176,6 +176,10 @@ class Site {
   // admission time) and its fee plans uploaded again come first.
   void readmit(VisitState& v, double now);
 
+  // The first simulated second at or after t when the counters back-fill (scenario
+  // backfill.hours; the civil day's opening and closing).
+  double backfill_slot(double t) const;
+
   // Back-fill of offline visit `index` at a counter window (make_backfill_script; the calls
   // carry backfill_flag = 1 and the true care time). Not started past the run's end: pending.
   void start_backfill(uint64_t index, double now);

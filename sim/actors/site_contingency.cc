@@ -72,8 +72,9 @@ void Site::go_offline(VisitState& v, double reopen_s, double now) {
     o.plans = v.plans;
     o.care_s = v.arrived;
     if (v.kind != models::VisitKind::kPharmacy) o.open_mdtrt_id = v.mdtrt_id;
-    const double slot = std::max(f.backfill_next, reopen_s);
-    f.backfill_next = slot + 3600.0 / ctx_->backfill_rate_per_hour;
+    const double slot = backfill_slot(std::max(f.backfill_next, reopen_s));
+    const double by_kind = ctx_->backfill_rate_by_kind[static_cast<size_t>(models::kind_index(f.level))];
+    f.backfill_next = slot + 3600.0 / (by_kind > 0 ? by_kind : ctx_->backfill_rate_per_hour);
     offline_.push_back(std::move(o));
     if (std::isfinite(slot)) events_.push(slot, kBackfill, offline_.size() - 1);  // else pending past the run
   }
@@ -159,6 +160,16 @@ void Site::readmit(VisitState& v, double now) {
   v.medfee = 0;
   v.mdtrt_id.clear();
   start_call(v, Rpc::kAdmit, now);
+}
+
+double Site::backfill_slot(double t) const {
+  if (!std::isfinite(t) || (ctx_->backfill_open_s <= 0 && ctx_->backfill_close_s >= 86400)) return t;
+  const int64_t civil_s = civil(t).s;
+  const double day_start = t - static_cast<double>(((civil_s % 86400) + 86400) % 86400) - (t - std::floor(t));
+  const double of_day = t - day_start;
+  if (of_day < ctx_->backfill_open_s) return day_start + ctx_->backfill_open_s;
+  if (of_day >= ctx_->backfill_close_s) return day_start + 86400 + ctx_->backfill_open_s;
+  return t;
 }
 
 void Site::start_backfill(uint64_t index, double now) {

@@ -171,6 +171,44 @@ TEST(ModelledRun, ACardReaderStormCostsARefused1101AndTheIdCard) {
   EXPECT_EQ(storm["counts"]["visits"]["failed"], calm["counts"]["visits"]["failed"]) << "no visit fails for it";
 }
 
+// Back-fill after a cut path in a modelled run (DOMAIN.md §7.3): the counters enter offline
+// visits only in their opening hours, at a rate per facility type. A line cut from 16:30 to 18:00
+// leaves its back-fill to the next morning when the counters close at 17:30.
+TEST(ModelledRun, BackfillKeepsTheCountersOpeningHoursAndRatesByType) {
+  testing::TempDir dir;
+  auto run = [&](const std::string& name, const std::string& backfill) {
+    const std::string path = dir.file(name + ".yaml");
+    std::ofstream(path) << "name: " << name
+                        << "\nscale: {preset: county}\n"
+                           "clock: {start: 2024-03-04 16:00:00, duration: 18h}\n"
+                           "mode: modelled\nseed: 2\n"
+                           "workload: {inpatient: false}\n"
+                           "core: {calibration: "
+                        << scenario("calibration/default.yaml") << "}\n"
+                        << "faults:\n  - {at: 2024-03-04 16:30:00, line: \"county:450101\", until: 2024-03-04 18:00:00}\n"
+                        << "backfill: " << backfill << "\noutputs: {report: false, timeseries: false}\n";
+    std::string out;
+    EXPECT_EQ(run_sim({"run", path, "--out", dir.file(name), "--quiet"}, &out), 0) << out;
+    return read_json(dir.file(name + "/result.json"));
+  };
+  const json any_time = run("any", "{rate_per_hour: 60}");
+  const json opening = run("opening", "{rate_per_hour: 60, hours: [\"08:00\", \"17:30\"]}");
+  const json slow_pharmacies = run("slow", "{rate_per_hour: {default: 60, pharmacy: 2}}");
+  for (const json* r : {&any_time, &opening, &slow_pharmacies}) {
+    EXPECT_EQ((*r)["verdict"], "pass");
+    EXPECT_GT((*r)["outage"]["backlog"]["offline_visits"].get<int64_t>(), 100);
+    EXPECT_EQ((*r)["outage"]["backlog"]["pending"], 0) << (*r)["outage"].dump();
+  }
+  // Any time: drained within the evening. Opening hours: from 08:00 the next day (14 h after 18:00).
+  EXPECT_LT(any_time["outage"]["backlog"]["drain_time_h"].get<double>(), 2.0);
+  EXPECT_GT(opening["outage"]["backlog"]["drain_time_h"].get<double>(), 14.0);
+  EXPECT_LT(opening["outage"]["backlog"]["drain_time_h"].get<double>(), 16.0);
+  EXPECT_GT(opening["outage"]["self_pay"]["wait_h"]["p50"].get<double>(), 14.0);
+  // Two an hour at each pharmacy: the pharmacies' backlog drains hours later than the others'.
+  EXPECT_GT(slow_pharmacies["outage"]["backlog"]["drain_time_h"].get<double>(),
+            any_time["outage"]["backlog"]["drain_time_h"].get<double>() + 1.0);
+}
+
 // Warm wards: a county's morning starts with its stays in progress (Little's law: 60 admissions
 // a day × ~9 days), so discharges settle (2304) within hours; without them no stay is old enough.
 // The warm-up calls are counted apart, not in the run's figures.
