@@ -134,7 +134,9 @@ struct OutageCounts {
   int64_t owed_back_fen = 0;     // fund + account + mutual aid of the back-fills: owed to the patients
   uint64_t held_calls = 0;       // calls that waited for a window's end or a cut path (stays, back-fills, 2601)
   uint64_t lost_to_cut = 0;
-  uint64_t converted_stays = 0;  // stays converted to self-pay before an announced window (2404)      // call attempts posted on a cut path before it was known (lost)
+  uint64_t converted_stays = 0;
+  uint64_t manual_claims = 0;    // offline visits claimed by manual reimbursement (in review at the horizon)
+  int64_t manual_fen = 0;        // what those patients paid in full  // stays converted to self-pay before an announced window (2404)      // call attempts posted on a cut path before it was known (lost)
   double last_backfill_s = -1;   // simulated time of the last back-fill settled
   std::vector<double> wait_s;    // per back-fill: care time → settled, seconds
 };
@@ -245,6 +247,11 @@ class Metrics {
   }
   void on_abandoned(double now) {
     ++outage_.abandoned;
+    --bucket_at(now).backlog_change;
+  }
+  void on_manual_claim(int64_t paid_fen, double now) {
+    ++outage_.manual_claims;
+    outage_.manual_fen += paid_fen;
     --bucket_at(now).backlog_change;
   }
   void on_backfill(bool settled, int64_t owed_fen, double wait_s, double now) {

@@ -200,7 +200,8 @@ SloResult evaluate_slo(const json& result, const Slo& slo) {
 // The switchover figures (scenario `switchover`, sim/metrics.h OutageCounts).
 json outage_json(const Scenario& s, const Metrics& m, const RunInfo& run) {
   const OutageCounts& o = m.outage();
-  const int64_t pending = static_cast<int64_t>(o.offline) - static_cast<int64_t>(o.abandoned + o.backfilled + o.backfill_failed);
+  const int64_t pending = static_cast<int64_t>(o.offline) -
+                          static_cast<int64_t>(o.abandoned + o.manual_claims + o.backfilled + o.backfill_failed);
   // The outage's end: the last card_settlement window's, or the last cut path back.
   double window_end_s = std::max(0.0, run.cuts_restored_s);
   for (const SwitchoverSpec& w : s.switchover)
@@ -241,6 +242,7 @@ json outage_json(const Scenario& s, const Metrics& m, const RunInfo& run) {
                {{"offline_visits", o.offline},
                 {"offline_fen", o.offline_fen},
                 {"abandoned", o.abandoned},
+                {"manual_pending", o.manual_claims},
                 {"backfilled", o.backfilled},
                 {"backfill_failed", o.backfill_failed},
                 {"pending", pending},
@@ -261,6 +263,10 @@ json outage_json(const Scenario& s, const Metrics& m, const RunInfo& run) {
               {"held_calls", o.held_calls},
               {"lost_to_cut", o.lost_to_cut},
               {"converted_stays", o.converted_stays},
+              {"manual", {{"claims", o.manual_claims},
+                          {"paid_fen", o.manual_fen},
+                          {"pending", o.manual_claims},
+                          {"review_days", round3(s.backfill.review_s / 86400)}}},
               {"cuts", run.cuts.is_null() ? json::array() : run.cuts},
               {"affected_by_facility_type", affected}};
 }

@@ -26,7 +26,8 @@
 //           at, detected, restored (null: not in the run), standby (fep), patience_s, sites,
 //           facilities, by_facility_type {type: n}, picked}] (PathCuts::report), lost_to_cut
 //           (attempts posted on a cut path before it was known), backlog {offline_visits,
-//           offline_fen, abandoned, backfilled, backfill_failed, pending, drain_time_h (from the
+//           offline_fen, abandoned, manual_pending (claimed by manual reimbursement, in review at
+//           the horizon), backfilled, backfill_failed, pending, drain_time_h (from the
 //           outage's end — the last card_settlement window's, the last cut path's return — to
 //           the last back-fill settled; null while any is pending)}, self_pay {patients,
 //           paid_fen, owed_back_fen, wait_h {p50, p95, max, count}}, held_calls,
@@ -34,7 +35,9 @@
 //           full, by the kind of facility), before_p99_ms (calls answered before the outage
 //           began, warm-up excluded), recovery_p99_ms and recovery_calls (answered from its end
 //           until the backlog drained, or the run's end; null: none), refusals_by_reason
-//           {E_...: n}, wall_reconcile_s (the checker's 3201/3202 read-back, D5; live)},
+//           {E_...: n}, converted_stays (stays converted to self-pay before an announced window),
+//           manual {claims, paid_fen, pending, review_days}, wall_reconcile_s (the checker's
+//           3201/3202 read-back, D5; live)},
 //   card_reader (with card_reader faults) {reads (visits whose card was read in a storm),
 //           failed_reads (bad cards), refused_1101 (their 1101s refused E_PSN_NOT_FOUND),
 //           extra_s_per_read (the ID-card fallback's seconds per read in a storm)},

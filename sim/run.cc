@@ -371,6 +371,7 @@ Status Run::run_simulation() {
   ctx.backfill_open_s = s_.backfill.open_s;
   ctx.backfill_close_s = s_.backfill.close_s;
   ctx.backfill_abandoned = s_.backfill.abandoned;
+  ctx.backfill_manual = s_.backfill.manual;
   std::vector<SiteSpec> specs = site_specs(topo, platform, inboxes, s_.workload.max_facilities);
   YB_CHECK(specs.size() == sites, "site_specs and count_sites disagree");
   if (sites > 0 && s_.workload.max_visits > 0)

@@ -168,6 +168,10 @@ void check_across(models::YamlReader& r, const YAML::Node& root, Scenario& s) {
         if (entry.Mark().line + 1 == line)
           return r.fail(entry["at"], "at: " + format_iso(at) + " lies outside the run (" + format_iso(s.clock.start) +
                                          " to " + format_iso(end) + ")");
+  if (s.backfill.manual > 0 && s.backfill.review_s < s.clock.duration_s)
+    return r.fail(root["backfill"]["review"] ? root["backfill"]["review"] : root["backfill"]["manual"],
+                  "review: a manual reimbursement reviewed inside the run is not built yet (the agency's "
+                  "Admin.ManualReimburse is not driven by the simulator): give a review longer than the run");
   if (root["backfill"] && s.switchover.empty() && s.cuts.empty())
     return r.fail(root["backfill"], "backfill follows an outage: give switchover or a fep, line, link or host fault");
 }

@@ -137,6 +137,11 @@ struct BackfillSpec {
   double open_s = 0;
   double close_s = 86400;
   double abandoned = 0;
+  // A share of the offline visits is claimed by manual reimbursement (手工报销) at the agency
+  // instead (DOMAIN.md §7.3): reviewed `review_s` after the care; a review ending inside the run
+  // is not built yet (the scenario is refused), so the claims are pending at the horizon.
+  double manual = 0;
+  double review_s = 20 * 86400.0;
 };
 
 // A timed fault (scenario `faults`). Built: the core killed (kill -9) at `at` and restarted on

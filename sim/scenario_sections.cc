@@ -389,7 +389,7 @@ void read_faults(Readers& in, const YAML::Node& n, std::vector<FaultSpec>& out, 
 }
 
 void read_backfill(Readers& in, const YAML::Node& n, BackfillSpec& out) {
-  if (!in.r.map(n, "backfill", {"rate_per_hour", "hours", "abandoned"})) return;
+  if (!in.r.map(n, "backfill", {"rate_per_hour", "hours", "abandoned", "manual", "review"})) return;
   const Range rate{0, 3600, true, "in (0, 3600]"};
   const YAML::Node r = n["rate_per_hour"];
   if (r && r.IsMap()) {  // per facility type, with `default` for the others
@@ -421,6 +421,10 @@ void read_backfill(Readers& in, const YAML::Node& n, BackfillSpec& out) {
     out.close_s = at[1];
   }
   in.v.number(n, "abandoned", out.abandoned, share());
+  in.v.number(n, "manual", out.manual, share());
+  in.v.duration(n, "review", out.review_s, Range{0, 366 * 86400.0, true, "in (0, 366 days]"});
+  if (in.r.ok() && out.abandoned + out.manual > 1)
+    return in.r.fail(n["manual"], "manual: abandoned + manual is at most 1 (the rest is back-filled at the counters)");
 }
 
 void check_pace(models::YamlReader& r, const YAML::Node& n, const ClockSpec& clock, std::vector<PaceSpan>& pace) {

@@ -97,6 +97,7 @@ struct SiteContext {
   std::array<double, models::kFacilityKinds> backfill_rate_by_kind{};
   double backfill_open_s = 0, backfill_close_s = 86400;  // civil seconds of the day the counters back-fill
   double backfill_abandoned = 0;
+  double backfill_manual = 0;  // claimed by manual reimbursement instead: pending at the horizon
   // Cut paths to the core (scenario fep, line, link, host faults), or null: what a cut site does
   // is site_contingency.cc's; the back-fill after it is the switchover's.
   const PathCuts* cuts = nullptr;

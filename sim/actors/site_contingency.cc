@@ -64,6 +64,8 @@ void Site::go_offline(VisitState& v, double reopen_s, double now) {
   models::Rng rng(ctx_->seed, models::stream_id("backfill"), (uint64_t{f.index} << 32) | f.offline++);
   if (rng.bernoulli(ctx_->backfill_abandoned)) {
     ctx_->metrics->on_abandoned(now);
+  } else if (ctx_->backfill_manual > 0 && rng.bernoulli(ctx_->backfill_manual / (1 - ctx_->backfill_abandoned))) {
+    ctx_->metrics->on_manual_claim(paid, now);  // the patient claims at the agency: in review past the run
   } else {
     OfflineVisit o;
     o.fac = v.fac;

@@ -204,6 +204,16 @@ TEST(ModelledRun, BackfillKeepsTheCountersOpeningHoursAndRatesByType) {
   EXPECT_GT(opening["outage"]["backlog"]["drain_time_h"].get<double>(), 14.0);
   EXPECT_LT(opening["outage"]["backlog"]["drain_time_h"].get<double>(), 16.0);
   EXPECT_GT(opening["outage"]["self_pay"]["wait_h"]["p50"].get<double>(), 14.0);
+  // A quarter claimed at the agency (manual reimbursement): in review at the horizon, reported
+  // apart; the rest back-filled at the counters.
+  const json manual = run("manual", "{rate_per_hour: 60, manual: 0.25}");
+  const json& b = manual["outage"]["backlog"];
+  const double offline = b["offline_visits"].get<double>(), claims = manual["outage"]["manual"]["claims"].get<double>();
+  EXPECT_NEAR(claims / offline, 0.25, 0.06) << manual["outage"].dump();
+  EXPECT_EQ(b["manual_pending"], manual["outage"]["manual"]["claims"]);
+  EXPECT_EQ(b["pending"], 0);
+  EXPECT_EQ(b["backfilled"].get<double>() + claims, offline);
+  EXPECT_GT(manual["outage"]["manual"]["paid_fen"].get<int64_t>(), 0);
   // Two an hour at each pharmacy: the pharmacies' backlog drains hours later than the others'.
   EXPECT_GT(slow_pharmacies["outage"]["backlog"]["drain_time_h"].get<double>(),
             any_time["outage"]["backlog"]["drain_time_h"].get<double>() + 1.0);

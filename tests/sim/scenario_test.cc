@@ -290,6 +290,7 @@ const BadCase kBadScenarios[] = {
     {"backfill hours", "clock: {start: 2024-03-04}\nfaults:\n  - {at: 2024-03-04 00:10:00, link: x}\nbackfill: {hours: [\"17:30\", \"08:00\"]}\n", "bad.yaml:4: hours: the counters close after they open"},
     {"backfill hour text", "clock: {start: 2024-03-04}\nfaults:\n  - {at: 2024-03-04 00:10:00, link: x}\nbackfill: {hours: [\"8h\", \"17:30\"]}\n", "bad.yaml:4: hours: 8h is not a time of day"},
     {"backfill rate type", "clock: {start: 2024-03-04}\nfaults:\n  - {at: 2024-03-04 00:10:00, link: x}\nbackfill: {rate_per_hour: {clinic: 3}}\n", "bad.yaml:4: unknown key 'clinic'"},
+    {"manual review inside", "clock: {start: 2024-03-04, duration: 2h}\nfaults:\n  - {at: 2024-03-04 00:10:00, link: x}\nbackfill: {manual: 0.1, review: 1h}\n", "bad.yaml:4: review: a manual reimbursement reviewed inside the run is not built yet"},
     {"card storm share", "clock: {start: 2024-03-04}\nfaults:\n  - {at: 2024-03-04 00:10:00, card_reader: 1.5}\n", "bad.yaml:3: card_reader: 1.5 "},
     {"card storm by code", "clock: {start: 2024-03-04}\nfaults:\n  - {at: 2024-03-04 00:10:00, card_reader: 0.2, facility: H1}\n", "bad.yaml:3: facility: give {type: T}"},
     {"line cut back before it", "clock: {start: 2024-03-04}\nfaults:\n  - {at: 2024-03-04 00:10:00, link: x, until: 2024-03-04 00:05:00}\n", "bad.yaml:3: until: 2024-03-04T00:05:00 must come after at"},
