@@ -62,6 +62,21 @@ int validate_command(const std::string& path) {
               s.clock.warmup_s);
   std::printf("  mode      %s\n", s.mode == Mode::kLive ? "live" : "modelled");
   for (const auto& p : s.pace) std::printf("  pace      %s, speed %.4g\n", p.kind.c_str(), p.speed);
+  for (const SwitchoverSpec& w : s.switchover)
+    std::printf("  window    %s %s .. %s%s\n", w.scope.c_str(), format_iso(w.from).c_str(), format_iso(w.to).c_str(),
+                w.announced ? "" : " (unannounced)");
+  for (const FaultSpec& f : s.faults)
+    std::printf("  fault     %s at %s (line %d)\n", f.kind == "kill" ? "kill core" : (f.kind + " " + f.call).c_str(),
+                format_iso(f.at).c_str(), f.line);
+  for (const SuspensionSpec& p : s.suspensions)
+    std::printf("  fault     suspend %s (%s) from %s (line %d)\n", p.scope.c_str(), p.mode.c_str(),
+                format_iso(p.at).c_str(), p.line);
+  for (const NetworkFaultSpec& c : s.cuts)
+    std::printf("  fault     %s %s at %s (line %d)\n", c.kind.c_str(),
+                c.target.empty() ? ("{type: " + c.facility_type + "}").c_str() : c.target.c_str(), format_iso(c.at).c_str(),
+                c.line);
+  for (const CardStormSpec& c : s.card_storms)
+    std::printf("  fault     card_reader %.3g from %s (line %d)\n", c.failure, format_iso(c.at).c_str(), c.line);
   std::printf("  slo       %zu\n", s.slo.size());
   return 0;
 }
