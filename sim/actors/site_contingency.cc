@@ -12,6 +12,13 @@ namespace yibao::sim::site_detail {
 namespace {
 // The calls of a facility a card_settlement window still answers (DOMAIN.md §11.14).
 bool window_answers(Rpc rpc) { return rpc == Rpc::kSignIn || rpc == Rpc::kGetPerson; }
+
+// What a patient paying the visit in full pays: all its fee plans, fen.
+int64_t full_price(const VisitState& v) {
+  int64_t paid = 0;
+  for (const models::FeePlanModel& p : v.plans) paid += p.total.v;
+  return paid;
+}
 }  // namespace
 
 std::optional<double> Site::announced_window_end(Rpc rpc, double now) const {
@@ -43,9 +50,7 @@ void Site::on_switchover(VisitState& v, double reopen_s, double now) {
     v.discharged = civil(now);
     v.care_s = now;
     v.paid_in_full = true;
-    int64_t paid = 0;
-    for (const models::FeePlanModel& p : v.plans) paid += p.total.v;
-    ctx_->metrics->on_offline(facility_of(v).level, paid, now);
+    ctx_->metrics->on_offline(facility_of(v).level, full_price(v), now);
   }
   if (v.kind == models::VisitKind::kInpatient || v.backfill || v.reversing || v.rpc == Rpc::kReverse) {
     ctx_->metrics->on_held_for_window();
@@ -58,8 +63,7 @@ void Site::on_switchover(VisitState& v, double reopen_s, double now) {
 
 void Site::go_offline(VisitState& v, double reopen_s, double now) {
   Facility& f = facility_of(v);
-  int64_t paid = 0;
-  for (const models::FeePlanModel& p : v.plans) paid += p.total.v;
+  const int64_t paid = full_price(v);
   ctx_->metrics->on_offline(f.level, paid, now);
   models::Rng rng(ctx_->seed, models::stream_id("backfill"), (uint64_t{f.index} << 32) | f.offline++);
   if (rng.bernoulli(ctx_->backfill_abandoned)) {
