@@ -199,6 +199,19 @@ void read_switchover(Readers& in, const YAML::Node& n, std::vector<SwitchoverSpe
 
 namespace {
 
+// An entry's optional `until`, after `at`; false (the reader failed) when it is not.
+bool read_until(Readers& in, const YAML::Node& f, CivilTime at, std::optional<CivilTime>& out) {
+  if (!f["until"]) return true;
+  CivilTime until;
+  if (!in.v.civil_of(f["until"], "until", until)) return false;
+  if (!(at < until)) {
+    in.r.fail(f["until"], "until: " + format_iso(until) + " must come after at (" + format_iso(at) + ")");
+    return false;
+  }
+  out = until;
+  return true;
+}
+
 void read_suspension(Readers& in, const YAML::Node& f, std::vector<SuspensionSpec>& out) {
   if (!in.r.map(f, "a suspension", {"at", "suspend", "mode", "facility", "dept", "person", "until", "reason"})) return;
   if (!in.r.require(f, "at")) return;
@@ -246,13 +259,7 @@ void read_suspension(Readers& in, const YAML::Node& f, std::vector<SuspensionSpe
       in.r.text(f, "dept", spec.dept);
     }
   }
-  if (f["until"]) {
-    CivilTime until;
-    if (!in.v.civil_of(f["until"], "until", until)) return;
-    if (!(spec.at_to < until))
-      return in.r.fail(f["until"], "until: " + format_iso(until) + " must come after at (" + format_iso(spec.at_to) + ")");
-    spec.until = until;
-  }
+  if (!read_until(in, f, spec.at_to, spec.until)) return;
   in.r.text(f, "reason", spec.reason);
   if (!in.r.ok()) return;
   out.push_back(spec);
@@ -291,11 +298,8 @@ void read_cut(Readers& in, const YAML::Node& f, std::vector<NetworkFaultSpec>& o
       in.v.duration(f, "repair", repair, Range{0, 30 * 86400, true, "in (0, 30 days]"});
       spec.repair_s = repair;
     }
-  } else if (f["until"]) {
-    CivilTime until;
-    if (in.v.civil_of(f["until"], "until", until) && !(spec.at < until))
-      return in.r.fail(f["until"], "until: " + format_iso(until) + " must come after at (" + format_iso(spec.at) + ")");
-    spec.until = until;
+  } else if (!read_until(in, f, spec.at, spec.until)) {
+    return;
   }
   if (!in.r.ok()) return;
   out.push_back(spec);
@@ -314,12 +318,7 @@ void read_card_storm(Readers& in, const YAML::Node& f, std::vector<CardStormSpec
     if (!in.r.map(fac, "facility", {"type"}) || !in.r.require(fac, "type")) return;
     in.v.one_of(fac, "type", spec.facility_type, {"village", "primary", "level1", "level2", "level3", "pharmacy"});
   }
-  if (f["until"]) {
-    CivilTime until;
-    if (in.v.civil_of(f["until"], "until", until) && !(spec.at < until))
-      return in.r.fail(f["until"], "until: " + format_iso(until) + " must come after at (" + format_iso(spec.at) + ")");
-    spec.until = until;
-  }
+  if (!read_until(in, f, spec.at, spec.until)) return;
   if (!in.r.ok()) return;
   out.push_back(spec);
 }
@@ -366,12 +365,7 @@ void read_faults(Readers& in, const YAML::Node& n, std::vector<FaultSpec>& out, 
         in.v.count(f, "count", c, 0, 1'000'000);
         spec.count = static_cast<int64_t>(c);
       }
-      if (f["until"]) {
-        CivilTime until;
-        if (in.v.civil_of(f["until"], "until", until) && !(spec.at < until))
-          return in.r.fail(f["until"], "until: " + format_iso(until) + " must come after at (" + format_iso(spec.at) + ")");
-        spec.until = until;
-      }
+      if (!read_until(in, f, spec.at, spec.until)) return;
       if (!in.r.ok()) return;
       out.push_back(spec);
       continue;
