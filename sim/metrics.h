@@ -14,12 +14,14 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "models/entities.h"
 #include "models/histogram.h"
+#include "models/population_preset.h"
 
 namespace yibao::sim {
 
@@ -96,6 +98,12 @@ inline std::string_view facility_type_name(models::Level l) {
     case models::Level::kPharmacy: return "pharmacy";
   }
   return "unknown";
+}
+// The kind of a facility_type_name ("level3"...); nullopt for any other text.
+inline std::optional<models::Level> facility_kind_named(std::string_view type) {
+  for (models::Level l : models::kKindOrder)
+    if (facility_type_name(l) == type) return l;
+  return std::nullopt;
 }
 
 // Calls of one transaction code, in the measured span.

@@ -202,12 +202,19 @@ json outage_json(const Scenario& s, const Metrics& m, const RunInfo& run) {
   const OutageCounts& o = m.outage();
   const int64_t pending = static_cast<int64_t>(o.offline) -
                           static_cast<int64_t>(o.abandoned + o.manual_claims + o.backfilled + o.backfill_failed);
-  // The outage's end: the last card_settlement window's, or the last cut path back.
+  // The outage: from the first card_settlement window or cut path to the end of the last window,
+  // or the last cut path back.
+  double start_s = std::numeric_limits<double>::infinity();
   double window_end_s = std::max(0.0, run.cuts_restored_s);
   for (const SwitchoverSpec& w : s.switchover)
-    if (w.scope == "card_settlement") window_end_s = std::max(window_end_s, static_cast<double>(w.to.s - s.clock.start.s));
+    if (w.scope == "card_settlement") {
+      start_s = std::min(start_s, static_cast<double>(w.from.s - s.clock.start.s));
+      window_end_s = std::max(window_end_s, static_cast<double>(w.to.s - s.clock.start.s));
+    }
+  for (const NetworkFaultSpec& c : s.cuts) start_s = std::min(start_s, static_cast<double>(c.at.s - s.clock.start.s));
+  const bool drained = pending == 0 && o.backfilled > 0;
   json drain = nullptr;
-  if (pending == 0 && o.backfilled > 0 && std::isfinite(window_end_s))
+  if (drained && std::isfinite(window_end_s))
     drain = round3(std::max(0.0, o.last_backfill_s - window_end_s) / 3600);
   std::vector<double> waits = o.wait_s;
   std::sort(waits.begin(), waits.end());
@@ -220,11 +227,7 @@ json outage_json(const Scenario& s, const Metrics& m, const RunInfo& run) {
   for (const auto& [type, nf] : o.by_facility_type) affected[type] = {{"offline", nf.first}, {"paid_fen", nf.second}};
   // Latency before the outage began and in its recovery (from its end until the backlog drained,
   // or the run's end): the surge of back-fills on top of the day's traffic.
-  double start_s = std::numeric_limits<double>::infinity();
-  for (const SwitchoverSpec& w : s.switchover)
-    if (w.scope == "card_settlement") start_s = std::min(start_s, static_cast<double>(w.from.s - s.clock.start.s));
-  for (const NetworkFaultSpec& c : s.cuts) start_s = std::min(start_s, static_cast<double>(c.at.s - s.clock.start.s));
-  const double recovered_s = pending == 0 && o.backfilled > 0 ? o.last_backfill_s : m.end_s();
+  const double recovered_s = drained ? o.last_backfill_s : m.end_s();
   models::Histogram before, recovery;
   for (const Bucket& b : m.buckets()) {
     if (!b.warmup && b.start_s + m.bucket_s() <= start_s) before += b.latency;

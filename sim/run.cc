@@ -359,15 +359,13 @@ Status Run::run_simulation() {
     storm.from_s = static_cast<double>(c.at.s - s_.clock.start.s);
     if (c.until) storm.to_s = static_cast<double>(c.until->s - s_.clock.start.s);
     storm.failure = c.failure;
-    if (!c.facility_type.empty())
-      for (models::Level l : models::kKindOrder)
-        if (facility_type_name(l) == c.facility_type) storm.kind = l;
+    if (!c.facility_type.empty()) storm.kind = facility_kind_named(c.facility_type);
     ctx.card_storms.push_back(storm);
   }
   ctx.backfill_rate_per_hour = s_.backfill.rate_per_hour;
   for (const auto& [type, rate] : s_.backfill.rate_by_type)
-    for (models::Level l : models::kKindOrder)
-      if (facility_type_name(l) == type) ctx.backfill_rate_by_kind[static_cast<size_t>(models::kind_index(l))] = rate;
+    if (const std::optional<models::Level> l = facility_kind_named(type))
+      ctx.backfill_rate_by_kind[static_cast<size_t>(models::kind_index(*l))] = rate;
   ctx.backfill_open_s = s_.backfill.open_s;
   ctx.backfill_close_s = s_.backfill.close_s;
   ctx.backfill_abandoned = s_.backfill.abandoned;

@@ -340,7 +340,7 @@ void Site::post(std::unique_ptr<CoreRequest> req, const Facility& f, double now)
   req->facility = f.index;
   req->host_vertex = spec_.vertex;
   if (!req->warm_up) ctx_->metrics->on_sent(txn_code(req->rpc), now, false);
-  if (path_cut(now)) {  // lost on the cut path: the deadline takes over
+  if (cut_at(now) != nullptr) {  // lost on the cut path: the deadline takes over
     ctx_->metrics->on_lost_to_cut();
     return;
   }
@@ -517,8 +517,7 @@ void Site::unknown_outcome(VisitState& v, double now) {
   }
   // The path is cut and this counter learnt it from its own calls, before the cut is known
   // everywhere: the contingency plan, not a failed visit (nothing of this call moved money).
-  if (const PathCut* cut = ctx_->cuts != nullptr ? ctx_->cuts->at(spec_.vertex, now) : nullptr)
-    return on_cut(v, *cut, false, now);
+  if (const PathCut* cut = cut_at(now)) return on_cut(v, *cut, false, now);
   v.failed = true;
   finish(v, now);
 }

@@ -148,6 +148,9 @@ class Site {
   // A stay, a back-fill or a 2601 waits for the reopening and calls again (the hospital holds
   // the bill; never retried into the window); an outpatient visit or a sale goes offline.
   void on_switchover(VisitState& v, double reopen_s, double now);
+  // A visit whose call waits for a window's end or a cut path rather than going offline: a
+  // stay, a back-fill, a 2601 of an unknown outcome.
+  static bool waits_for_the_core(const VisitState& v);
 
   // The patient pays in full and leaves with the receipt; the facility enters the visit again
   // after the window (back-fill), at most backfill_rate_per_hour a facility, unless abandoned.
@@ -155,10 +158,10 @@ class Site {
 
   // ---- A cut path to the core (scenario fep, line, link, host; sim/network_faults.h) ----------
 
-  // The cut holding this site's path at `now` once its staff know it (past detected_s), or null.
+  // The cut holding this site's path at `now` (known or not: a call posted now is lost), or null.
+  const PathCut* cut_at(double now) const;
+  // The same once its staff know it (past detected_s), or null.
   const PathCut* known_cut(double now) const;
-  // Any cut holding it (known or not): a call posted now is lost.
-  bool path_cut(double now) const;
   // v's call meets a known cut. `sent`: an attempt of it went out before (and was lost), so it is
   // resumed with the same msgid. A stay, a back-fill or a 2601 waits for the path; a patient at
   // the counter waits up to the cut's patience (kPatience), then pays in full and leaves (an

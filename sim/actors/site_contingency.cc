@@ -52,13 +52,17 @@ void Site::on_switchover(VisitState& v, double reopen_s, double now) {
     v.paid_in_full = true;
     ctx_->metrics->on_offline(facility_of(v).level, full_price(v), now);
   }
-  if (v.kind == models::VisitKind::kInpatient || v.backfill || v.reversing || v.rpc == Rpc::kReverse) {
+  if (waits_for_the_core(v)) {
     ctx_->metrics->on_held_for_window();
     release_window(v, now);  // nobody stands at the counter meanwhile
     events_.push(reopen_s, kStepDone, v.id);  // pc is still at the call: advance() calls again
     return;
   }
   go_offline(v, reopen_s, now);
+}
+
+bool Site::waits_for_the_core(const VisitState& v) {
+  return v.kind == models::VisitKind::kInpatient || v.backfill || v.reversing || v.rpc == Rpc::kReverse;
 }
 
 void Site::go_offline(VisitState& v, double reopen_s, double now) {
@@ -88,13 +92,12 @@ void Site::go_offline(VisitState& v, double reopen_s, double now) {
   visits_.erase(v.id);
 }
 
+const PathCut* Site::cut_at(double now) const { return ctx_->cuts != nullptr ? ctx_->cuts->at(spec_.vertex, now) : nullptr; }
+
 const PathCut* Site::known_cut(double now) const {
-  if (ctx_->cuts == nullptr) return nullptr;
-  const PathCut* c = ctx_->cuts->at(spec_.vertex, now);
+  const PathCut* c = cut_at(now);
   return c != nullptr && now >= c->detected_s ? c : nullptr;
 }
-
-bool Site::path_cut(double now) const { return ctx_->cuts != nullptr && ctx_->cuts->at(spec_.vertex, now) != nullptr; }
 
 void Site::on_cut(VisitState& v, const PathCut& cut, bool sent, double now) {
   const bool finite = std::isfinite(cut.restore_s);
@@ -104,7 +107,7 @@ void Site::on_cut(VisitState& v, const PathCut& cut, bool sent, double now) {
     else
       events_.push(t, kStepDone, v.id);  // pc is still at the call: advance() calls again
   };
-  if (v.kind == models::VisitKind::kInpatient || v.backfill || v.reversing || v.rpc == Rpc::kReverse) {
+  if (waits_for_the_core(v)) {
     ctx_->metrics->on_held_for_window();
     release_window(v, now);  // nobody stands at the counter meanwhile
     if (finite) resume_at(cut.restore_s);
