@@ -59,7 +59,7 @@ InvariantResult check_d7(const std::vector<JournalEntry>& journal, Wire& wire, c
   std::map<std::string, const JournalEntry*> applied;
   std::set<std::string> reversed;
   for (const JournalEntry& e : journal) {
-    const bool money = is_settlement_txn(e.txn) || is_cancel_txn(e.txn);
+    const bool money = is_settlement_txn(e.txn) || is_cancel_txn(e.txn) || is_manual_txn(e.txn);
     if (e.outcome == Outcome::kUnknown && money && !reversed_ok.count(e.msgid)) spoiled.insert(e.psn_no);
     if (e.outcome != Outcome::kAcked) continue;
     if (money && applied.emplace(e.msgid, &e).second) {

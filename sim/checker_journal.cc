@@ -87,7 +87,7 @@ InvariantResult check_journal_d3(const std::vector<JournalEntry>& journal) {
   uint64_t checked = 0, without_split = 0;
   std::set<std::string> seen;
   for (const JournalEntry& e : journal) {
-    if (!acked(e) || !(is_settlement_txn(e.txn) || is_cancel_txn(e.txn))) continue;
+    if (!acked(e) || !(is_settlement_txn(e.txn) || is_cancel_txn(e.txn) || is_manual_txn(e.txn))) continue;
     if (!seen.insert(e.msgid).second) continue;
     ++checked;
     const int64_t sign = is_cancel_txn(e.txn) ? -1 : 1;

@@ -143,8 +143,12 @@ struct OutageCounts {
   uint64_t held_calls = 0;       // calls that waited for a window's end or a cut path (stays, back-fills, 2601)
   uint64_t lost_to_cut = 0;
   uint64_t converted_stays = 0;
-  uint64_t manual_claims = 0;    // offline visits claimed by manual reimbursement (in review at the horizon)
-  int64_t manual_fen = 0;        // what those patients paid in full  // stays converted to self-pay before an announced window (2404)      // call attempts posted on a cut path before it was known (lost)
+  uint64_t manual_claims = 0;    // offline visits claimed by manual reimbursement at the agency
+  int64_t manual_fen = 0;        // what those patients paid in full
+  uint64_t manual_reimbursed = 0;  // entered by the agency (Admin.ManualReimburse acknowledged)
+  uint64_t manual_refused = 0;     // refused with a reason, or left unanswered
+  int64_t manual_owed_fen = 0;     // paid in full − the record's psn_cash_pay: paid back to the patients
+  std::vector<double> manual_wait_s;  // per reimbursement: care time → entered, seconds
   double last_backfill_s = -1;   // simulated time of the last back-fill settled
   std::vector<double> wait_s;    // per back-fill: care time → settled, seconds
 };
@@ -192,6 +196,10 @@ inline constexpr const char* kQueueClasses[] = {"counters", "fep", "county", "co
 // Transaction codes of settlements (2207 / 2304 / 2102), their cancels and the reversal.
 bool is_settlement_txn(int txn);
 bool is_cancel_txn(int txn);
+// The journal's code of a manual reimbursement record (Admin.ManualReimburse, infno MR01): not a
+// wire transaction; outside the facility's 3201/3202 (D1, D5), inside D3 and D7.
+inline constexpr int kManualTxn = 9801;
+inline bool is_manual_txn(int txn) { return txn == kManualTxn; }
 inline constexpr int kReversalTxn = 2601;
 
 // Money of the acknowledged settlements net of acknowledged cancels (whose replies state
@@ -261,6 +269,18 @@ class Metrics {
     ++outage_.manual_claims;
     outage_.manual_fen += paid_fen;
     --bucket_at(now).backlog_change;
+  }
+  // The agency entered a manual claim (`owed_fen` paid back, `wait_s` after the care) or it was
+  // refused / left unanswered.
+  void on_manual_settled(bool reimbursed, int64_t owed_fen, double wait_s, double now) {
+    (void)now;
+    if (!reimbursed) {
+      ++outage_.manual_refused;
+      return;
+    }
+    ++outage_.manual_reimbursed;
+    outage_.manual_owed_fen += owed_fen;
+    outage_.manual_wait_s.push_back(wait_s);
   }
   void on_backfill(bool settled, int64_t owed_fen, double wait_s, double now) {
     Bucket& b = bucket_at(now);

@@ -197,6 +197,20 @@ SloResult evaluate_slo(const json& result, const Slo& slo) {
   return r;
 }
 
+// Waits in hours: p50, p95, max and count (nulls when none).
+json wait_quantiles(std::vector<double> waits) {
+  std::sort(waits.begin(), waits.end());
+  auto q = [&](double p) {
+    if (waits.empty()) return json(nullptr);
+    const size_t i = std::min(waits.size() - 1, static_cast<size_t>(p * static_cast<double>(waits.size())));
+    return json(round3(waits[i] / 3600));
+  };
+  return json{{"p50", q(0.5)},
+              {"p95", q(0.95)},
+              {"max", waits.empty() ? json(nullptr) : json(round3(waits.back() / 3600))},
+              {"count", waits.size()}};
+}
+
 // The switchover figures (scenario `switchover`, sim/metrics.h OutageCounts).
 json outage_json(const Scenario& s, const Metrics& m, const RunInfo& run) {
   const OutageCounts& o = m.outage();
@@ -216,13 +230,7 @@ json outage_json(const Scenario& s, const Metrics& m, const RunInfo& run) {
   json drain = nullptr;
   if (drained && std::isfinite(window_end_s))
     drain = round3(std::max(0.0, o.last_backfill_s - window_end_s) / 3600);
-  std::vector<double> waits = o.wait_s;
-  std::sort(waits.begin(), waits.end());
-  auto q = [&](double p) {
-    if (waits.empty()) return json(nullptr);
-    const size_t i = std::min(waits.size() - 1, static_cast<size_t>(p * static_cast<double>(waits.size())));
-    return json(round3(waits[i] / 3600));
-  };
+  const uint64_t manual_pending = o.manual_claims - o.manual_reimbursed - o.manual_refused;
   json affected = json::object();
   for (const auto& [type, nf] : o.by_facility_type) affected[type] = {{"offline", nf.first}, {"paid_fen", nf.second}};
   // Latency before the outage began and in its recovery (from its end until the backlog drained,
@@ -245,7 +253,7 @@ json outage_json(const Scenario& s, const Metrics& m, const RunInfo& run) {
                {{"offline_visits", o.offline},
                 {"offline_fen", o.offline_fen},
                 {"abandoned", o.abandoned},
-                {"manual_pending", o.manual_claims},
+                {"manual_pending", manual_pending},
                 {"backfilled", o.backfilled},
                 {"backfill_failed", o.backfill_failed},
                 {"pending", pending},
@@ -254,10 +262,7 @@ json outage_json(const Scenario& s, const Metrics& m, const RunInfo& run) {
                {{"patients", o.offline},
                 {"paid_fen", o.offline_fen},
                 {"owed_back_fen", o.owed_back_fen},
-                {"wait_h", json{{"p50", q(0.5)},
-                                {"p95", q(0.95)},
-                                {"max", waits.empty() ? json(nullptr) : json(round3(waits.back() / 3600))},
-                                {"count", waits.size()}}}}},
+                {"wait_h", wait_quantiles(o.wait_s)}}},
               {"before_p99_ms", p99(before)},
               {"recovery_p99_ms", p99(recovery)},
               {"recovery_calls", recovery.count()},
@@ -268,7 +273,11 @@ json outage_json(const Scenario& s, const Metrics& m, const RunInfo& run) {
               {"converted_stays", o.converted_stays},
               {"manual", {{"claims", o.manual_claims},
                           {"paid_fen", o.manual_fen},
-                          {"pending", o.manual_claims},
+                          {"reimbursed", o.manual_reimbursed},
+                          {"refused", o.manual_refused},
+                          {"pending", manual_pending},
+                          {"owed_back_fen", o.manual_owed_fen},
+                          {"wait_h", wait_quantiles(o.manual_wait_s)},
                           {"review_days", round3(s.backfill.review_s / 86400)}}},
               {"cuts", run.cuts.is_null() ? json::array() : run.cuts},
               {"affected_by_facility_type", affected}};

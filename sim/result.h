@@ -141,6 +141,8 @@ struct SloResult {
 
 // A value rounded to 3 decimals (stable float formatting in result.json).
 double round3(double v);
+// Waits given in seconds as result.json gives them, in hours: {p50, p95, max, count} (nulls when none).
+nlohmann::json wait_quantiles(std::vector<double> waits_s);
 
 // The whole result.json value, SLOs evaluated and verdict set.
 nlohmann::json make_result(const Scenario& scenario, const Metrics& metrics, const RunInfo& run);

@@ -17,6 +17,7 @@
 #include "models/check.h"
 #include "models/policy_yaml.h"
 #include "models/population_yaml.h"
+#include "sim/actors/agency.h"
 #include "sim/actors/site.h"
 #include "sim/checker.h"
 #include "sim/core_model.h"
@@ -400,6 +401,24 @@ Status Run::run_simulation() {
     info_.cuts_restored_s = cuts.last_restore_s();
     ctx.cuts = &cuts;
   }
+  // The handling agency (live): its enrolment changes, filings and premiums, and the manual claims.
+  std::unique_ptr<Agency> agency;
+  if (s_.mode == Mode::kLive && (s_.agency.enabled || s_.backfill.manual > 0)) {
+    AgencyContext a;
+    a.population = &*population_;
+    a.policies = &*policies_;
+    a.catalog = &fees_->catalog();
+    a.metrics = metrics_.get();
+    a.bridge = dynamic_cast<LiveBridge*>(gateways.front().get());
+    a.civil_start = s_.clock.start;
+    a.end_s = ctx.end_s;
+    a.seed = s_.seed;
+    a.spec = s_.agency;
+    a.review_s = s_.backfill.review_s;
+    agency = std::make_unique<Agency>(std::move(a));
+    agency->start(core_host);
+    ctx.agency = agency.get();
+  }
   for (SiteSpec& spec : specs) start_site(&ctx, std::move(spec));
   extra_["topology"]["site_actors"] = sites;
   start_progress(core_host, metrics_.get(), s_.clock.start, ctx.end_s, o_.quiet);
@@ -417,6 +436,7 @@ Status Run::run_simulation() {
   }
   extra_["wall_run_s"] = std::chrono::duration<double>(WallClock::now() - tr0).count();
   metrics_->set_end(std::min(s4u::Engine::get_clock(), s_.clock.duration_s));
+  if (agency) extra_["agency"] = agency->report();
   for (auto& g : gateways) g->finish();
   if (!models.empty()) {
     uint64_t served = 0, commits = 0;

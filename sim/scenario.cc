@@ -74,7 +74,7 @@ void read_top(Readers& in, const YAML::Node& root, Scenario& s) {
     if (key == "policy") return r.fail(kv.first, "policy is a key of core: write core.policy");
   }
   if (!r.map(root, "the scenario", {"name", "question", "scale", "clock", "mode", "seed", "workload", "core", "pace",
-                                    "switchover", "backfill", "faults", "slo", "outputs", "mmc"}))
+                                    "switchover", "backfill", "agency", "faults", "slo", "outputs", "mmc"}))
     return;
   // An mmc run has no network and no calendar: its clock is optional.
   if (!root["mmc"] && !r.require(root, "clock")) return;
@@ -91,6 +91,7 @@ void read_top(Readers& in, const YAML::Node& root, Scenario& s) {
   if (root["pace"]) scenario_detail::read_pace(in, root["pace"], s.pace);
   if (root["switchover"]) scenario_detail::read_switchover(in, root["switchover"], s.switchover);
   if (root["backfill"]) scenario_detail::read_backfill(in, root["backfill"], s.backfill);
+  if (root["agency"]) scenario_detail::read_agency(in, root["agency"], s.agency);
   if (root["faults"]) scenario_detail::read_faults(in, root["faults"], s.faults, s.suspensions, s.cuts, s.card_storms);
   if (root["slo"]) scenario_detail::read_slos(in, root["slo"], s.slo);
   if (root["outputs"]) scenario_detail::read_outputs(in, root["outputs"], s.outputs);
@@ -168,10 +169,12 @@ void check_across(models::YamlReader& r, const YAML::Node& root, Scenario& s) {
         if (entry.Mark().line + 1 == line)
           return r.fail(entry["at"], "at: " + format_iso(at) + " lies outside the run (" + format_iso(s.clock.start) +
                                          " to " + format_iso(end) + ")");
-  if (s.backfill.manual > 0 && s.backfill.review_s < s.clock.duration_s)
+  if (s.mode != Mode::kLive && s.backfill.manual > 0 && s.backfill.review_s < s.clock.duration_s)
     return r.fail(root["backfill"]["review"] ? root["backfill"]["review"] : root["backfill"]["manual"],
-                  "review: a manual reimbursement reviewed inside the run is not built yet (the agency's "
-                  "Admin.ManualReimburse is not driven by the simulator): give a review longer than the run");
+                  "review: a manual reimbursement reviewed inside the run is an Admin call of a live core "
+                  "(Admin.ManualReimburse): write mode: live, or give a review longer than the run");
+  if (s.mode != Mode::kLive && s.agency.enabled)
+    return r.fail(root["agency"], "agency: the agency's calls are Admin calls of a live core: write mode: live");
   if (root["backfill"] && s.switchover.empty() && s.cuts.empty())
     return r.fail(root["backfill"], "backfill follows an outage: give switchover or a fep, line, link or host fault");
 }

@@ -138,10 +138,28 @@ struct BackfillSpec {
   double close_s = 86400;
   double abandoned = 0;
   // A share of the offline visits is claimed by manual reimbursement (手工报销) at the agency
-  // instead (DOMAIN.md §7.3): reviewed `review_s` after the care; a review ending inside the run
-  // is not built yet (the scenario is refused), so the claims are pending at the horizon.
+  // instead (DOMAIN.md §7.3): reviewed `review_s` after the care, then entered by the agency
+  // (sim/actors/agency.h, Admin.ManualReimburse; live runs: a modelled run refuses a review
+  // ending inside it); a review ending past the run is pending at the horizon.
   double manual = 0;
   double review_s = 20 * 86400.0;
+};
+
+// The handling agency's own business (scenario `agency`, DOMAIN.md §7.1, §11.15; live runs):
+// enrolment changes (Admin.UpsertPersons: a retirement, an enrolment stopped, medical assistance
+// granted), chronic-disease filings (Admin.UpsertFilings, 2503) and resident premiums
+// (Admin.CollectPremium, lapsed residents paying `premium_fen` for the year), each a Poisson
+// count per working day (Monday to Friday) at times spread over the agency's `hours`; what a
+// window refuses is queued and sent again when it ends. Manual reimbursements (BackfillSpec)
+// are entered by the same agency, in the same hours.
+struct AgencySpec {
+  bool enabled = false;
+  double open_s = 8.5 * 3600;
+  double close_s = 17.5 * 3600;
+  double changes_per_day = 0;
+  double filings_per_day = 0;
+  double premiums_per_day = 0;
+  int64_t premium_fen = 28000;
 };
 
 // A timed fault (scenario `faults`). Built: the core killed (kill -9) at `at` and restarted on
@@ -268,6 +286,7 @@ struct Scenario {
   std::vector<NetworkFaultSpec> cuts;      // `faults` entries with fep, line, link or host
   std::vector<CardStormSpec> card_storms;  // `faults` entries with card_reader
   BackfillSpec backfill;
+  AgencySpec agency;
   std::vector<Slo> slo;
   OutputSpec outputs;
   std::optional<MmcSpec> mmc;       // present: an M/M/c validation run (modelled mode only)

@@ -27,6 +27,7 @@ void read_core(Readers& in, const YAML::Node& n, CoreSpec& out);
 void read_pace(Readers& in, const YAML::Node& n, std::vector<PaceSpan>& out);
 void read_switchover(Readers& in, const YAML::Node& n, std::vector<SwitchoverSpec>& out);
 void read_backfill(Readers& in, const YAML::Node& n, BackfillSpec& out);
+void read_agency(Readers& in, const YAML::Node& n, AgencySpec& out);
 void read_faults(Readers& in, const YAML::Node& n, std::vector<FaultSpec>& out, std::vector<SuspensionSpec>& suspensions,
                  std::vector<NetworkFaultSpec>& cuts, std::vector<CardStormSpec>& storms);
 // The spans against the clock: the first starts at clock.start, every later `from` lies inside

@@ -382,6 +382,27 @@ void read_faults(Readers& in, const YAML::Node& n, std::vector<FaultSpec>& out, 
   }
 }
 
+// `hours: ["08:00", "17:30"]` of `n` (when present) into seconds of the civil day.
+void read_hours(Readers& in, const YAML::Node& n, const char* who, double& open_s, double& close_s) {
+  const YAML::Node h = n["hours"];
+  if (!h) return;
+  if (!h.IsSequence() || h.size() != 2)
+    return in.r.fail(h, std::string("hours: give ") + who + "' opening and closing, [\"08:00\", \"17:30\"]");
+  double at[2] = {0, 0};
+  for (size_t i = 0; i < 2; ++i) {
+    const std::string text = h[i].IsScalar() ? h[i].as<std::string>() : std::string();
+    int hh = -1, mm = -1;
+    char tail = 0;
+    if (std::sscanf(text.c_str(), "%d:%d%c", &hh, &mm, &tail) != 2 || hh < 0 || hh > 24 || mm < 0 || mm > 59 ||
+        (hh == 24 && mm != 0))
+      return in.r.fail(h[i], "hours: " + text + " is not a time of day (HH:MM)");
+    at[i] = hh * 3600.0 + mm * 60.0;
+  }
+  if (!(at[0] < at[1])) return in.r.fail(h, std::string("hours: ") + who + " close after they open");
+  open_s = at[0];
+  close_s = at[1];
+}
+
 void read_backfill(Readers& in, const YAML::Node& n, BackfillSpec& out) {
   if (!in.r.map(n, "backfill", {"rate_per_hour", "hours", "abandoned", "manual", "review"})) return;
   const Range rate{0, 3600, true, "in (0, 3600]"};
@@ -398,27 +419,26 @@ void read_backfill(Readers& in, const YAML::Node& n, BackfillSpec& out) {
   } else {
     in.v.number(n, "rate_per_hour", out.rate_per_hour, rate);
   }
-  if (const YAML::Node h = n["hours"]) {
-    if (!h.IsSequence() || h.size() != 2) return in.r.fail(h, "hours: give the counters' opening and closing, [\"08:00\", \"17:30\"]");
-    double at[2] = {0, 0};
-    for (size_t i = 0; i < 2; ++i) {
-      const std::string text = h[i].IsScalar() ? h[i].as<std::string>() : std::string();
-      int hh = -1, mm = -1;
-      char tail = 0;
-      if (std::sscanf(text.c_str(), "%d:%d%c", &hh, &mm, &tail) != 2 || hh < 0 || hh > 24 || mm < 0 || mm > 59 ||
-          (hh == 24 && mm != 0))
-        return in.r.fail(h[i], "hours: " + text + " is not a time of day (HH:MM)");
-      at[i] = hh * 3600.0 + mm * 60.0;
-    }
-    if (!(at[0] < at[1])) return in.r.fail(h, "hours: the counters close after they open");
-    out.open_s = at[0];
-    out.close_s = at[1];
-  }
+  read_hours(in, n, "the counters", out.open_s, out.close_s);
   in.v.number(n, "abandoned", out.abandoned, share());
   in.v.number(n, "manual", out.manual, share());
   in.v.duration(n, "review", out.review_s, Range{0, 366 * 86400.0, true, "in (0, 366 days]"});
   if (in.r.ok() && out.abandoned + out.manual > 1)
     return in.r.fail(n["manual"], "manual: abandoned + manual is at most 1 (the rest is back-filled at the counters)");
+}
+
+void read_agency(Readers& in, const YAML::Node& n, AgencySpec& out) {
+  if (!in.r.map(n, "agency", {"hours", "enrolment_changes_per_day", "filings_per_day", "premiums_per_day", "premium_fen"}))
+    return;
+  out.enabled = true;
+  read_hours(in, n, "the agency's counters", out.open_s, out.close_s);
+  const Range per_day{0, 1e6, false, "in [0, 1000000]"};
+  in.v.number(n, "enrolment_changes_per_day", out.changes_per_day, per_day);
+  in.v.number(n, "filings_per_day", out.filings_per_day, per_day);
+  in.v.number(n, "premiums_per_day", out.premiums_per_day, per_day);
+  uint64_t fen = static_cast<uint64_t>(out.premium_fen);
+  in.v.count(n, "premium_fen", fen, 1, 100000000);
+  out.premium_fen = static_cast<int64_t>(fen);
 }
 
 void check_pace(models::YamlReader& r, const YAML::Node& n, const ClockSpec& clock, std::vector<PaceSpan>& pace) {

@@ -102,6 +102,33 @@ v1::FeeLine to_fee_line(const models::PlannedLine& l, int sn, const std::string&
   return f;
 }
 
+v1::ManualReimburseRequest build_manual_claim(const VisitState& v, const Caller& c, const std::string& claim_no,
+                                             CivilTime care) {
+  v1::ManualReimburseRequest q;
+  q.set_claim_no(claim_no);
+  q.set_psn_no(v.person.psn_no);
+  q.set_insutype(v.insutype);
+  q.set_fixmedins_code(c.fixmedins_code);
+  q.set_ipt_otp_no(claim_no);
+  q.set_med_type(med_type_of(v));
+  q.set_begntime(envelope_text(care));
+  if (v.kind != models::VisitKind::kPharmacy) q.set_dept_code(c.dept_code);
+  if (v.kind == models::VisitKind::kChronicRefill)
+    add_diagnosis(q.mutable_diseinfo(), "I11", "hypertensive heart disease");
+  else if (v.kind != models::VisitKind::kPharmacy)
+    add_diagnosis(q.mutable_diseinfo(), "J06.9", "acute upper respiratory infection");
+  int sn = 0;
+  int64_t total = 0;
+  for (const models::FeePlanModel& plan : v.plans)
+    for (const models::PlannedLine& l : plan.lines) {
+      *q.add_feedetail() = to_fee_line(l, ++sn, v.rxno, care);
+      total += l.amount().v;
+    }
+  q.set_medfee_sumamt(total);
+  q.set_note("claimed at the agency after an offline visit");
+  return q;
+}
+
 std::unique_ptr<Message> build_sign_in(const Caller& c, const std::string& msgid, CivilTime now) {
   auto q = std::make_unique<v1::SignInRequest>();
   *q->mutable_header() = make_header(c, Rpc::kSignIn, msgid, now, {});

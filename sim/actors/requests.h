@@ -14,6 +14,7 @@
 #include "sim/actors/visit.h"
 #include "sim/messages.h"
 #include "sim/metrics.h"
+#include "yibao/settlement/v1/admin.pb.h"
 #include "yibao/settlement/v1/common.pb.h"
 
 namespace yibao::sim {
@@ -52,6 +53,12 @@ const settlement::v1::SetlInfo* settlement_info(Rpc rpc, const google::protobuf:
 // settlement carries its split).
 JournalEntry journal_entry(const VisitState& v, const Caller& c, const CoreReply* r, JournalEntry::Outcome outcome,
                            double now);
+
+// The manual reimbursement claim (Admin.ManualReimburse, DOMAIN.md §7.3) of an offline visit of
+// facility `c`: every line of the visit as the invoice, the true care time `care`, the visit
+// number the facility gave it (the msgid-based one of a registration, else the claim's).
+settlement::v1::ManualReimburseRequest build_manual_claim(const VisitState& v, const Caller& c,
+                                                          const std::string& claim_no, CivilTime care);
 
 // One fee line: price in whole fen, units whole, so det_item_fee_sumamt = price × units exactly.
 settlement::v1::FeeLine to_fee_line(const models::PlannedLine& l, int sn, const std::string& rxno, CivilTime now);

@@ -421,7 +421,10 @@ void Site::on_reply(std::unique_ptr<CoreReply> r, double now) {
     return finish(v, now);
   }
   absorb_reply(v, *r->body);
-  if (moves_money(v.rpc) || v.rpc == Rpc::kReverse) journal(v, f, r.get(), JournalEntry::Outcome::kAcked, now);
+  if (moves_money(v.rpc) || v.rpc == Rpc::kReverse) {
+    journal(v, f, r.get(), JournalEntry::Outcome::kAcked, now);
+    tell_agency(v, *r->body, now);
+  }
   const v1::SetlInfo* s = (v.backfill || v.paid_in_full) && r->body ? settlement_info(v.rpc, *r->body) : nullptr;
   if (s != nullptr) {  // a back-filled visit settled: the patient paid in full, this is owed back
     v.owed = s->fund_pay_sumamt() + s->acct_pay() + s->acct_mulaid_pay();

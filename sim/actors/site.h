@@ -41,6 +41,7 @@ class Mailbox;
 namespace yibao::sim {
 
 class PathCuts;  // sim/network_faults.h
+class Agency;    // sim/actors/agency.h
 
 // Stays in progress are converted to self-pay this long before an announced card_settlement
 // window (DOMAIN.md §7.1: "converted to self-pay" before the cut-off); the warm wards are warmed
@@ -97,7 +98,10 @@ struct SiteContext {
   std::array<double, models::kFacilityKinds> backfill_rate_by_kind{};
   double backfill_open_s = 0, backfill_close_s = 86400;  // civil seconds of the day the counters back-fill
   double backfill_abandoned = 0;
-  double backfill_manual = 0;  // claimed by manual reimbursement instead: pending at the horizon
+  double backfill_manual = 0;  // claimed by manual reimbursement at the agency instead
+  // The handling agency of a live run (manual claims, the staleness figure), or null: without
+  // it a manual claim stays pending at the horizon. Engine thread only, as the sites.
+  Agency* agency = nullptr;
   // Cut paths to the core (scenario fep, line, link, host faults), or null: what a cut site does
   // is site_contingency.cc's; the back-fill after it is the switchover's.
   const PathCuts* cuts = nullptr;

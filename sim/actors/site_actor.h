@@ -155,6 +155,10 @@ class Site {
   // The patient pays in full and leaves with the receipt; the facility enters the visit again
   // after the window (back-fill), at most backfill_rate_per_hour a facility, unless abandoned.
   void go_offline(VisitState& v, double reopen_s, double now);
+  // The agency's part (sim/actors/agency.h): an acknowledged settlement or 2601 of a person whose
+  // change it tracks (the staleness figure), and an offline visit claimed by manual reimbursement.
+  void tell_agency(const VisitState& v, const google::protobuf::Message& reply, double now);
+  void claim_manually(const VisitState& v, int64_t paid_fen, double now);
 
   // ---- A cut path to the core (scenario fep, line, link, host; sim/network_faults.h) ----------
 

@@ -2,7 +2,10 @@
 // Site members of sim/actors/site_actor.h for switchover windows, cut paths, offline visits and
 // back-fill.
 #include "sim/actors/site_actor.h"
+#include "sim/actors/agency.h"
 #include "sim/actors/visit_script.h"
+
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
@@ -73,7 +76,8 @@ void Site::go_offline(VisitState& v, double reopen_s, double now) {
   if (rng.bernoulli(ctx_->backfill_abandoned)) {
     ctx_->metrics->on_abandoned(now);
   } else if (ctx_->backfill_manual > 0 && rng.bernoulli(ctx_->backfill_manual / (1 - ctx_->backfill_abandoned))) {
-    ctx_->metrics->on_manual_claim(paid, now);  // the patient claims at the agency: in review past the run
+    ctx_->metrics->on_manual_claim(paid, now);  // the patient claims at the agency
+    claim_manually(v, paid, now);
   } else {
     OfflineVisit o;
     o.fac = v.fac;
@@ -90,6 +94,41 @@ void Site::go_offline(VisitState& v, double reopen_s, double now) {
   }
   release_window(v, now);
   visits_.erase(v.id);
+}
+
+void Site::claim_manually(const VisitState& v, int64_t paid_fen, double now) {
+  if (ctx_->agency == nullptr) return;  // no agency in the run: in review at the horizon
+  const Facility& f = facilities_[v.fac];
+  ManualClaim c;
+  c.paid_fen = paid_fen;
+  c.care_s = v.arrived;
+  c.request = build_manual_claim(v, f.caller, fmt::format("MC{}-{}", f.caller.fixmedins_code, f.offline), civil(v.arrived));
+  ctx_->agency->claim(std::move(c), now);
+}
+
+void Site::tell_agency(const VisitState& v, const google::protobuf::Message& reply, double now) {
+  if (ctx_->agency == nullptr || !ctx_->agency->tracks(v.person.psn_no)) return;
+  if (v.rpc == Rpc::kReverse) return ctx_->agency->undone(v.person.psn_no);
+  const settlement::v1::SetlInfo* s = settlement_info(v.rpc, reply);
+  if (s == nullptr) return;
+  SettledVisit sv;
+  sv.facility = facilities_[v.fac].index;
+  switch (v.kind) {
+    case models::VisitKind::kOutpatient: sv.kind = models::CareKind::kGeneralOutpatient; break;
+    case models::VisitKind::kChronicRefill: sv.kind = models::CareKind::kChronic; break;
+    case models::VisitKind::kInpatient: sv.kind = models::CareKind::kInpatient; break;
+    case models::VisitKind::kPharmacy:
+      sv.kind = !v.plans.empty() && v.plans.front().prescription ? models::CareKind::kPharmacyRx
+                                                                 : models::CareKind::kPharmacyOtc;
+      break;
+  }
+  sv.care = v.backfill ? v.care : civil(now);
+  sv.plans = &v.plans;
+  sv.plans_used = v.next_plan;
+  sv.fund_pay = s->fund_pay_sumamt();
+  sv.acct_pay = s->acct_pay();
+  sv.cash_pay = s->psn_cash_pay();
+  ctx_->agency->settled(v.person.psn_no, sv, now);
 }
 
 const PathCut* Site::cut_at(double now) const { return ctx_->cuts != nullptr ? ctx_->cuts->at(spec_.vertex, now) : nullptr; }

@@ -69,6 +69,7 @@
 #include <string>
 
 #include <simgrid/s4u/Actor.hpp>
+#include <simgrid/s4u/Engine.hpp>
 
 #include "grpc/client/client_pool.h"
 #include "models/histogram.h"
@@ -105,6 +106,7 @@ struct LiveFigures {
   uint64_t late_sends = 0;  // hand-overs later than late_ms
   models::Histogram send_delay;  // µs of wall time from intended to actual hand-over
   uint64_t clock_sets = 0;  // Admin.SetClock calls made (admin_clock)
+  uint64_t admin_calls = 0; // Admin calls made by actors (admin())
 };
 
 class LiveBridge final : public CoreGateway {
@@ -140,6 +142,13 @@ class LiveBridge final : public CoreGateway {
   Status set_core_clock(double sim_s);
   // The first failed SetClock of the run (OK if none).
   const Status& clock_status() const { return clock_status_; }
+  // One Admin call from an actor on the core host (the agency, sim/actors/agency.h): the core's
+  // clock is set to the current simulated second first, then the call is made synchronously
+  // (bearer token from the pool) with a wall deadline of `deadline_s`; the engine stands still
+  // for its round trip, as for SetClock. Engine thread, inside an actor.
+  template <typename Req, typename Reply>
+  client::CallResult admin(client::AsyncMethod<client::AdminAsync, Req, Reply> method, const Req& request,
+                           Reply* reply, double deadline_s = 5);
   // Waits until a completion is queued or `until`; true if one is queued. Any thread.
   bool wait_for_reply(Clock::time_point until);
   bool has_replies() const;
@@ -194,5 +203,15 @@ class LiveBridge final : public CoreGateway {
   std::deque<Completion> done_;  // guarded by mu_
   std::atomic<bool> any_done_{false};
 };
+
+template <typename Req, typename Reply>
+client::CallResult LiveBridge::admin(client::AsyncMethod<client::AdminAsync, Req, Reply> method, const Req& request,
+                                     Reply* reply, double deadline_s) {
+  (void)set_core_clock(simgrid::s4u::Engine::get_clock());
+  client::CallOptions o;
+  o.deadline = std::chrono::milliseconds(static_cast<int64_t>(deadline_s * 1000));
+  ++figures_.admin_calls;
+  return pool_->call_sync(method, request, reply, o);
+}
 
 }  // namespace yibao::sim
