@@ -200,11 +200,46 @@ std::string report_html(const json& r, const Metrics& m, const ReportInputs& in)
          cell(num(sp.value("owed_back_fen", json()))) + cell(num(wait.value("p50", json()))) +
          cell(num(wait.value("p95", json()))) + cell(num(wait.value("max", json()))) +
          cell(num(o.value("held_calls", json()))) + "</tr></table>\n";
+    const json& manual = o.value("manual", json::object());
+    if (manual.value("claims", 0) > 0) {
+      const json& mw = manual.value("wait_h", json::object());
+      h += "<table id=\"outage_manual\"><tr><th>claimed at the agency</th><th>reimbursed</th><th>refused</th>"
+           "<th>in review at the horizon</th><th>paid (fen)</th><th>paid back (fen)</th><th>wait p50 (h)</th>"
+           "<th>wait max (h)</th></tr><tr>" +
+           cell(num(manual.value("claims", json()))) + cell(num(manual.value("reimbursed", json()))) +
+           cell(num(manual.value("refused", json()))) + cell(num(manual.value("pending", json()))) +
+           cell(num(manual.value("paid_fen", json()))) + cell(num(manual.value("owed_back_fen", json()))) +
+           cell(num(mw.value("p50", json()))) + cell(num(mw.value("max", json()))) + "</tr></table>\n";
+    }
     h += "<table id=\"outage_affected\"><tr><th>facility type</th><th>patients who paid in full</th><th>paid (fen)</th></tr>";
     const json affected = o.value("affected_by_facility_type", json::object());
     for (const auto& [type, a] : affected.items())
       h += "<tr>" + cell(type) + cell(num(a.value("offline", json()))) + cell(num(a.value("paid_fen", json()))) + "</tr>";
     h += "</table>\n";
+  }
+  if (r.contains("agency")) {  // the agency's Admin calls by kind, what the windows queued, staleness
+    const json& a = r["agency"];
+    h += "<h2>Agency</h2><table id=\"agency\"><tr><th>kind</th><th>planned</th><th>applied</th>"
+         "<th>queued by a window</th><th>applied after the queue</th><th>refused</th><th>unanswered</th>"
+         "<th>pending at the horizon</th><th>queue wait p50 (h)</th><th>queue wait max (h)</th></tr>";
+    const json calls = a.value("calls", json::object());  // items() of a temporary dangles
+    for (const auto& [what, k] : calls.items()) {
+      const json wait = k.value("queue_wait_h", json());
+      h += "<tr>" + cell(what) + cell(num(k.value("planned", json()))) + cell(num(k.value("applied", json()))) +
+           cell(num(k.value("queued_by_window", json()))) + cell(num(k.value("applied_after_queue", json()))) +
+           cell(num(k.value("refused", json()))) + cell(num(k.value("unanswered", json()))) +
+           cell(num(k.value("pending", json()))) + cell(wait.is_null() ? std::string("-") : num(wait.value("p50", json()))) +
+           cell(wait.is_null() ? std::string("-") : num(wait.value("max", json()))) + "</tr>";
+    }
+    h += "</table>\n";
+    const json st = a.value("staleness", json::object());
+    h += "<table id=\"agency_staleness\"><tr><th>persons changed</th><th>settlements while their change was queued</th>"
+         "<th>priced differently with it</th><th>fund + account paid beyond it (fen)</th><th>|difference| (fen)</th>"
+         "<th>repriced as the core did</th><th>not reproduced</th></tr><tr>" +
+         cell(num(st.value("tracked_persons", json()))) + cell(num(st.value("settlements_while_queued", json()))) +
+         cell(num(st.value("altered", json()))) + cell(num(st.value("fund_and_account_diff_fen", json()))) +
+         cell(num(st.value("abs_diff_fen", json()))) + cell(num(st.value("repriced", json()))) +
+         cell(num(st.value("unreproduced", json()))) + "</tr></table>\n";
   }
   if (r.contains("faults")) {
     h += "<h2>Faults</h2><table id=\"faults\"><tr><th>fault</th><th>at</th><th>down (wall s) / until</th>"

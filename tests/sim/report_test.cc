@@ -163,6 +163,30 @@ TEST(Report, AnOutageShowsItsCutsAndWhoWasBehindThem) {
   EXPECT_EQ(h.find("id=\"outage_windows\""), std::string::npos) << "no windows: no windows table";
 }
 
+TEST(Report, TheAgencyShowsItsQueuedCallsManualClaimsAndStaleness) {
+  const Metrics m = sample();
+  nlohmann::json r = sample_result(m);
+  r["outage"] = nlohmann::json::parse(R"({"backlog": {"offline_visits": 10, "pending": 0},
+      "manual": {"claims": 3, "reimbursed": 2, "refused": 0, "pending": 1, "paid_fen": 9000,
+                 "owed_back_fen": 4321, "wait_h": {"p50": 0.6, "p95": 1.0, "max": 1.1, "count": 2}}})");
+  r["agency"] = nlohmann::json::parse(R"({"calls": {"retire": {"planned": 90, "applied": 42,
+      "queued_by_window": 48, "applied_after_queue": 47, "refused": 0, "unanswered": 0, "pending": 1,
+      "queue_wait_h": {"p50": 0.68, "max": 0.98}}}, "staleness": {"tracked_persons": 662,
+      "settlements_while_queued": 2, "altered": 1, "fund_and_account_diff_fen": -11621, "abs_diff_fen": 11621,
+      "repriced": 7, "unreproduced": 0}})");
+  ReportInputs in;
+  in.gnuplot = "/nonexistent/gnuplot-yb";
+  const std::string h = report_html(r, m, in);
+  EXPECT_NE(h.find("<h2>Agency</h2>"), std::string::npos);
+  EXPECT_NE(h.find("<td>retire</td><td>90</td><td>42</td><td>48</td><td>47</td>"), std::string::npos) << h;
+  EXPECT_NE(h.find("id=\"agency_staleness\""), std::string::npos);
+  EXPECT_NE(h.find("-11621"), std::string::npos);
+  EXPECT_NE(h.find("id=\"outage_manual\""), std::string::npos);
+  EXPECT_NE(h.find("4321"), std::string::npos);
+  r.erase("agency");
+  EXPECT_EQ(report_html(r, m, in).find("<h2>Agency</h2>"), std::string::npos) << "no agency: no section";
+}
+
 TEST(Report, WithoutGnuplotTheReportSaysSo) {
   const Metrics m = sample();
   ReportInputs in;
