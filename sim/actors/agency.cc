@@ -355,6 +355,13 @@ void Agency::settled(const std::string& psn_no, const SettledVisit& v, double no
   sh.balc = s0->balc_after;
 }
 
+bool Agency::departed(const std::string& psn_no, double now) const {
+  auto it = shadows_.find(psn_no);
+  if (it == shadows_.end()) return false;
+  const Change& c = changes_[it->second.change];
+  return c.what == "stop" && c.applied_s >= 0 && c.applied_s <= now;
+}
+
 void Agency::undone(const std::string& psn_no) {
   auto it = shadows_.find(psn_no);
   if (it != shadows_.end()) it->second.dropped = true;

@@ -101,6 +101,10 @@ class Agency {
   void settled(const std::string& psn_no, const SettledVisit& v, double now);
   // A cancel or reversal of a tracked person's settlement: their shadow is dropped.
   void undone(const std::string& psn_no);
+  // Whether `psn_no`'s enrolment was stopped by the agency and the core has it by `now`: the
+  // person left the scheme (moved away, deceased) and makes no more visits in the run. Between
+  // the stop's intent and its application (a window queued it) they still come: the staleness.
+  bool departed(const std::string& psn_no, double now) const;
 
   // result.json `agency` (the calls by kind, queued and re-sent, pending, refusals, staleness).
   nlohmann::json report() const;

@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "sim/actors/site_actor.h"
+#include "sim/actors/agency.h"
 #include "sim/actors/station.h"
 #include "sim/actors/visit_script.h"
 #include "sim/time_text.h"
@@ -165,7 +166,12 @@ void Site::new_visit(uint32_t fac, models::VisitKind kind, double now) {
   ++started_;
   models::Rng rng(ctx_->seed, models::stream_id("visit"), (uint64_t{f.index} << 32) | f.visits++);
   const models::VisitPlan plan = ctx_->workload->plan_visit(f.index, kind, civil(now), *ctx_->fees, rng);
-  VisitState& v = open_visit(fac, plan.kind, ctx_->population->person(plan.person), now);
+  models::Person person = ctx_->population->person(plan.person);
+  if (ctx_->agency != nullptr && ctx_->agency->departed(person.psn_no, now)) {
+    --started_;  // their enrolment was stopped (moved away, deceased): they no longer come
+    return;
+  }
+  VisitState& v = open_visit(fac, plan.kind, std::move(person), now);
   v.plans = plan.fees;
   v.admitted = civil(now);  // a stay's admission time (used when it is back-filled)
   const double storm = storm_failure(f, now);

@@ -77,6 +77,9 @@ TEST(Agency, QueuesWhatTheWindowsRefuseAndEntersTheManualClaims) {
   EXPECT_GT(m["owed_back_fen"].get<int64_t>(), 0);
   EXPECT_LT(m["owed_back_fen"].get<int64_t>(), m["paid_fen"].get<int64_t>());
   EXPECT_EQ(m["wait_h"]["count"], m["claims"]);
+  // Persons whose enrolment the agency stopped make no more visits once the core has it, so no
+  // back-fill meets a stopped enrolment.
+  EXPECT_EQ(o["backlog"]["backfill_failed"], 0) << o["refusals_by_reason"].dump();
   EXPECT_EQ(o["backlog"]["backfilled"].get<int64_t>() + o["backlog"]["backfill_failed"].get<int64_t>() +
                 m["claims"].get<int64_t>(),
             o["backlog"]["offline_visits"].get<int64_t>())
