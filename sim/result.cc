@@ -331,6 +331,7 @@ json make_result(const Scenario& s, const Metrics& m, const RunInfo& run) {
         {"extra_s_per_read", st.reads > 0 ? round3(st.extra_s / static_cast<double>(st.reads)) : 0.0}};
   }
   if (!s.faults.empty()) r["faults"] = run.faults.is_null() ? json::array() : run.faults;
+  if (!run.agency.is_null()) r["agency"] = run.agency;
   if (!s.suspensions.empty()) {
     json sj = run.suspensions.is_object() ? run.suspensions : json::object();
     json refusals = json::object();

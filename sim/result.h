@@ -127,6 +127,8 @@ struct RunInfo {
   // second the last of them was back (-1: none; ∞: one is not back in the run).
   nlohmann::json cuts;
   double cuts_restored_s = -1;
+  // The agency's calls and the staleness figure (Agency::report()); null when no agency ran.
+  nlohmann::json agency;
 };
 
 struct SloResult {

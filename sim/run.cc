@@ -436,7 +436,7 @@ Status Run::run_simulation() {
   }
   extra_["wall_run_s"] = std::chrono::duration<double>(WallClock::now() - tr0).count();
   metrics_->set_end(std::min(s4u::Engine::get_clock(), s_.clock.duration_s));
-  if (agency) extra_["agency"] = agency->report();
+  if (agency) info_.agency = agency->report();
   for (auto& g : gateways) g->finish();
   if (!models.empty()) {
     uint64_t served = 0, commits = 0;

@@ -458,7 +458,8 @@ void check_pace(models::YamlReader& r, const YAML::Node& n, const ClockSpec& clo
 bool valid_metric(const std::string& metric, std::string& why) {
   // The keys of result.json whose numbers an SLO may read (sim/result.h).
   static const std::set<std::string> kRoots = {"throughput_per_s", "latency_ms", "core_ms", "counts", "queues",
-                                               "money", "measured", "wall_lag_ms", "wall_s", "outage", "suspensions"};
+                                               "money", "measured", "wall_lag_ms", "wall_s", "outage", "suspensions",
+                                               "agency"};
   size_t start = 0;
   while (true) {
     const size_t dot = metric.find('.', start);
