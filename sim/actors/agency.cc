@@ -178,8 +178,10 @@ void Agency::run() {
 bool Agency::settle_outcome(const Job& job, Change* change, KindCounts& k, int code, const std::string& reason,
                             const std::string& retry_after, double now) {
   double& queued_s = change != nullptr ? change->queued_s : claim_queued_s_[job.index];
-  if (code == 0 || (job.kind == Kind::kPremium && reason == "E_STATE" && queued_s >= 0)) {
-    // Applied (a premium re-sent after an unanswered first send that did land: E_STATE, already paid).
+  // A premium sent again after an unanswered send that did land is refused E_STATE (already paid
+  // through that date): applied all the same.
+  const bool landed_before = job.kind == Kind::kPremium && reason == "E_STATE" && change != nullptr && change->failures > 0;
+  if (code == 0 || landed_before) {
     if (queued_s >= 0) {
       ++k.resent_applied;
       k.queue_wait_s.push_back(now - queued_s);
