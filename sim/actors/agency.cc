@@ -106,7 +106,7 @@ void Agency::plan_day(int64_t day_index) {
     add(std::move(c), Kind::kFiling);
   }
   for (int64_t n = rng.poisson(ctx_.spec.premiums_per_day); n > 0; --n) {
-    // A lapsed resident restoring their cover, or (none lapsed) one paying the next year ahead.
+    // A resident paying: a lapsed one restores their cover, one paid up pays the next year ahead.
     const std::optional<uint64_t> j = draw([&](const models::Person& p, uint64_t) {
       return p.insutype == models::Insutype::kResident && p.enrolment != models::Enrolment::kStopped;
     });

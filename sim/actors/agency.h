@@ -5,7 +5,8 @@
 //     1102), a retired employee's enrolment is stopped (4), a resident is granted medical
 //     assistance (maf_group DB), or a resident already assisted is stopped;
 //   - chronic-disease filings (Admin.UpsertFilings, 2503) for persons without one;
-//   - resident premiums (Admin.CollectPremium) of lapsed residents, paid through the year's end;
+//   - resident premiums (Admin.CollectPremium): a lapsed resident pays through the year's end, one
+//     paid up pays the next year ahead (the presets have no lapsed residents by default);
 //   - manual reimbursements (Admin.ManualReimburse, infno MR01) of offline visits the patients
 //     claimed at the agency (scenario backfill.manual): reviewed backfill.review after the care.
 // Each goes out on a working day (Monday to Friday) inside the agency's hours; a refusal by a
