@@ -407,7 +407,6 @@ Status Run::run_simulation() {
     AgencyContext a;
     a.population = &*population_;
     a.policies = &*policies_;
-    a.catalog = &fees_->catalog();
     a.metrics = metrics_.get();
     a.bridge = dynamic_cast<LiveBridge*>(gateways.front().get());
     a.civil_start = s_.clock.start;

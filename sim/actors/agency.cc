@@ -36,8 +36,8 @@ std::string clock_text(double s) {
 }  // namespace
 
 Agency::Agency(AgencyContext ctx) : ctx_(std::move(ctx)) {
-  YB_CHECK(ctx_.population != nullptr && ctx_.policies != nullptr && ctx_.catalog != nullptr && ctx_.metrics != nullptr,
-           "Agency needs the population, policies, catalog and metrics");
+  YB_CHECK(ctx_.population != nullptr && ctx_.policies != nullptr && ctx_.metrics != nullptr,
+           "Agency needs the population, policies and metrics");
   if (!ctx_.spec.enabled) return;
   // The whole plan is drawn up front from the seed: the same scenario and seed, the same changes.
   const int64_t days = static_cast<int64_t>(std::ceil((ctx_.end_s + (ctx_.civil_start.s % 86400)) / 86400.0));
@@ -167,10 +167,6 @@ void Agency::run() {
       send(job, now);
     }
     const double next = jobs_.empty() ? now + kTickS : std::min(jobs_.top().due_s, now + kTickS);
-    if (next >= ctx_.end_s && jobs_.empty()) {
-      s4u::this_actor::sleep_until(std::max(next, now + kTickS));
-      continue;
-    }
     s4u::this_actor::sleep_until(std::max(next, now + 1e-3));
   }
 }

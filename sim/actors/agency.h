@@ -42,7 +42,6 @@
 #include <vector>
 
 #include "models/calculator.h"
-#include "models/catalog.h"
 #include "models/policy.h"
 #include "models/population.h"
 #include "models/workload.h"
@@ -79,7 +78,6 @@ struct SettledVisit {
 struct AgencyContext {
   const models::Population* population = nullptr;
   const models::PolicyBook* policies = nullptr;
-  const models::Catalog* catalog = nullptr;
   Metrics* metrics = nullptr;
   LiveBridge* bridge = nullptr;
   CivilTime civil_start;
