@@ -308,19 +308,18 @@ void Agency::settled(const std::string& psn_no, const SettledVisit& v, double no
     return;
   }
   const Change& ch = changes_[sh.change];
-  const std::optional<uint64_t> index = ctx_.population->find_psn_no(psn_no);
-  if (!index) return;
-  const models::Person original = ctx_.population->person(*index);
+  const uint64_t index = ch.person;  // population index of the changed person
+  const models::Person original = ctx_.population->person(index);
   const int32_t year = year_of(v.care);
   if (sh.year != year) {  // the shadow starts at the population's opening of the care year
-    sh.acc = ctx_.population->opening_accumulators(*index, year);
+    sh.acc = ctx_.population->opening_accumulators(index, year);
     if (sh.year == 0) sh.balc = original.balc;
     sh.year = year;
   }
   const bool applied = ch.applied_s >= 0 && ch.applied_s <= now;
   const bool filing = ch.what == "chronic_filing";
   const models::Person& as_is = applied && !filing ? ch.changed : original;
-  const std::optional<models::Settlement> s0 = price(as_is, filing && applied, sh, v, *index);
+  const std::optional<models::Settlement> s0 = price(as_is, filing && applied, sh, v, index);
   if (!s0 || s0->fund_pay_sumamt.v != v.fund_pay || s0->acct_pay.v != v.acct_pay || s0->psn_cash_pay.v != v.cash_pay) {
     sh.dropped = true;  // the shadow no longer follows the core's accumulators
     ++unreproduced_;
@@ -335,7 +334,7 @@ void Agency::settled(const std::string& psn_no, const SettledVisit& v, double no
     if (ch.what == "stop") {
       differs = s0->fund_pay_sumamt.v + s0->acct_pay.v != 0;  // refused: the patient would have paid it all
     } else {
-      const std::optional<models::Settlement> s1 = price(ch.changed, filing, sh, v, *index);
+      const std::optional<models::Settlement> s1 = price(ch.changed, filing, sh, v, index);
       if (s1) {
         would_pay = s1->fund_pay_sumamt.v + s1->acct_pay.v;
         differs = s1->fund_pay_sumamt.v != s0->fund_pay_sumamt.v || s1->acct_pay.v != s0->acct_pay.v ||
