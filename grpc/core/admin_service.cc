@@ -163,9 +163,9 @@ grpc::ServerUnaryReactor* AdminService::LoadPolicy(grpc::CallbackServerContext* 
     rep->set_version(set.version);
     rep->set_effective_from(format_date(set.effective_from));
     YB_RETURN_IF_ERROR(l.put_document(Ledger::Document{"policy", name, req->yaml(), 0}));
-    // The book is only read on the writer thread, so adding here needs no lock. If the batch
-    // fails to commit the set stays loaded in memory only: the caller got an error and may resend
-    // (adding the identical set again is OK).
+    // If the batch fails to commit the set stays loaded in memory only: the caller got an error
+    // and may resend (adding the identical set again is OK).
+    auto changing = state_.lock_reference_for_change();  // the reader's requests wait (core_state.h)
     return state_.policies().add(std::move(set));
   });
 }
@@ -177,6 +177,7 @@ grpc::ServerUnaryReactor* AdminService::LoadCatalog(grpc::CallbackServerContext*
     YB_ASSIGN_OR_RETURN(models::Catalog loaded, models::parse_catalog(req->yaml(), name));
     YB_RETURN_IF_ERROR(l.put_document(Ledger::Document{"catalog", name, req->yaml(), 0}));
     // Items are added to (or replace by code in) the catalog in force.
+    auto changing = state_.lock_reference_for_change();
     for (const auto& item : loaded.items()) state_.catalog().add(item);
     rep->set_items(static_cast<int64_t>(loaded.size()));
     return Status::Ok();

@@ -9,13 +9,17 @@
 // then the generator". That is how the city's 4 M persons are "loaded" in no time and a
 // province or the nation is served without holding it.
 //
-// Thread-safety: clock(), signins(), windows(), faults() and next_refmsgid() are thread-safe. The lookups, the policy
-// book and the catalog are used on the writer thread only (Admin loads go through the writer).
+// Thread-safety: clock(), signins(), windows(), faults() and next_refmsgid() are thread-safe. The
+// lookups are pure functions of the ledger they are given and the immutable population: the
+// writer calls them with the writer's ledger, the reader with its own read-only connection. The
+// policy book and the catalog: see lock_reference_for_read().
 #pragma once
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
@@ -46,6 +50,11 @@ class CoreState {
   const std::optional<models::Population>& population() const { return population_; }
   models::PolicyBook& policies() { return policies_; }
   models::Catalog& catalog() { return catalog_; }
+  // The policy book and the catalog are changed on the writer only (start-up, Admin loads), under
+  // lock_reference_for_change(); the reader (dispatch.h) holds lock_reference_for_read() while it
+  // runs a request, so it never sees a set or an item half added. The writer reads them unlocked.
+  std::unique_lock<std::shared_mutex> lock_reference_for_change() { return std::unique_lock(reference_mu_); }
+  std::shared_lock<std::shared_mutex> lock_reference_for_read() { return std::shared_lock(reference_mu_); }
   // The core's region code (6 digits): the first region of the population, or "000000".
   const std::string& region() const { return region_; }
   // A fresh inf_refmsgid: region(6) + yyyyMMddHHmmss(14) + sequence(10).
@@ -77,6 +86,7 @@ class CoreState {
   std::optional<models::Population> population_;
   models::PolicyBook policies_;
   models::Catalog catalog_;
+  std::shared_mutex reference_mu_;
   std::string region_;
   std::atomic<uint64_t> refmsg_seq_{0};
   int32_t backfill_max_age_days_ = 183;

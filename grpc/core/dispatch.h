@@ -24,7 +24,9 @@
 // | state, sums, rules | writer, the op                    | journaled refusal                   |
 //
 // A request refused at the front is answered at once and stored nowhere. Then the request goes to
-// the writer (group_commit.h): the clock is read once (Txn::now: every later check and the commit
+// the writer (group_commit.h) — or, for reads and pre-settlements on a SQLite ledger, to the
+// reader: the same loop over a read-only connection, where each batch is one read transaction on
+// what is committed, answered without waiting for the writer's fsync. On either: the clock is read once (Txn::now: every later check and the commit
 // time use it), the switchover check runs again, then the replay check (journal by msgid: same
 // payload → the stored reply byte for byte with `yb-replay: 1`; another payload →
 // E_MSGID_CONFLICT, stored nowhere; a tombstone → E_STATE), and the operation itself does facility
@@ -39,7 +41,7 @@
 //
 // Thread-safety: handle() is called on gRPC threads; the shared state it touches (SignIns,
 // Windows, Faults, Clock, RpcStats, the committer's queue) is thread-safe; operations run on the
-// writer thread.
+// writer thread, reads on the reader thread holding CoreState's reference lock for reading.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -48,6 +50,7 @@
 
 #include <chrono>
 #include <memory>
+#include <shared_mutex>
 #include <string>
 
 #include "grpc/convert/status.h"
@@ -60,9 +63,11 @@
 namespace yibao::core {
 
 enum class RpcKind {
-  kJournaled,  // writes: journaled under msgid, replayable (2201, 2207, 2601, ...)
-  kRead,       // reads and pre-settlements: recomputed on every call, never journaled
-  kSignIn,     // 9001: no sign-in needed, not journaled (repeatable by design)
+  kJournaled,    // writes: journaled under msgid, replayable (2201, 2207, 2601, ...)
+  kRead,         // reads and pre-settlements: recomputed on every call, never journaled; on the
+                 //  reader when the core has one
+  kUnjournaled,  // 9002: writes (the sign-in row), not journaled (repeatable by design)
+  kSignIn,       // 9001: no sign-in needed, not journaled (repeatable by design)
 };
 
 template <class Req, class Rep>
@@ -75,8 +80,12 @@ struct RpcSpec {
 
 class Dispatcher {
  public:
-  Dispatcher(CoreState& state, GroupCommitter& committer, RpcStats& stats)
-      : state_(state), committer_(committer), stats_(stats) {}
+  // `reader` (may be null): a GroupCommitter over a read-only connection (open_sqlite_reader).
+  // Reads and pre-settlements (RpcKind::kRead) run there, beside the writer, on what is
+  // committed: they neither wait for a batch's fsync nor take the writer's time. Without one
+  // (the memory ledger) they run on the writer like everything else.
+  Dispatcher(CoreState& state, GroupCommitter& committer, GroupCommitter* reader, RpcStats& stats)
+      : state_(state), committer_(committer), reader_(reader), stats_(stats) {}
 
   template <class Req, class Rep>
   grpc::ServerUnaryReactor* handle(grpc::CallbackServerContext* ctx, const Req* req, Rep* rep,
@@ -115,6 +124,7 @@ class Dispatcher {
 
   CoreState& state_;
   GroupCommitter& committer_;
+  GroupCommitter* reader_;
   RpcStats& stats_;
 };
 
@@ -130,8 +140,11 @@ grpc::ServerUnaryReactor* Dispatcher::handle(grpc::CallbackServerContext* ctx, c
     return reactor;
   }
   std::string hash = spec.kind == RpcKind::kJournaled ? payload_hash(*req) : std::string();
-  committer_.submit(GroupCommitter::Item{
-      [this, req, rep, spec, call, hash = std::move(hash)](Ledger& l) -> Status {
+  const bool on_reader = spec.kind == RpcKind::kRead && reader_ != nullptr;
+  (on_reader ? *reader_ : committer_).submit(GroupCommitter::Item{
+      [this, req, rep, spec, call, on_reader, hash = std::move(hash)](Ledger& l) -> Status {
+        std::shared_lock<std::shared_mutex> reference;  // the policy book and catalog (core_state.h)
+        if (on_reader) reference = state_.lock_reference_for_read();
         CivilTime now;
         if (!writer_checks(req->header(), *call, &now)) return Status::Ok();
         if (spec.kind == RpcKind::kJournaled && replay(l, req->header(), hash, rep, *call)) return Status::Ok();

@@ -34,7 +34,8 @@ class Ledger {
 
   // ---- Transactions ----
   virtual Status begin_batch() = 0;
-  // Durable on return (fsync for SQLite with synchronous=FULL).
+  // Durable on return (fsync for SQLite with synchronous=FULL). On failure the batch is rolled
+  // back as by abort_batch().
   virtual Status commit_batch() = 0;
   virtual void abort_batch() = 0;
   // Nested savepoint per request inside a batch.
@@ -101,6 +102,10 @@ class Ledger {
   // ---- Fee lines ----
   virtual std::vector<FeeLineRecord> lines_of(std::string_view mdtrt_id) = 0;
   virtual Status put_line(const FeeLineRecord& l) = 0;  // insert or replace by (mdtrt_id, feedetl_sn)
+  // Moves every line of the visit whose setl_id is `from` to `to` ("" = unsettled): a settlement
+  // takes the open lines, a cancellation gives them back, a reversal of the cancel takes them
+  // again. One statement, not one write per line.
+  virtual Status move_lines(std::string_view mdtrt_id, std::string_view from, std::string_view to) = 0;
   virtual Status delete_line(std::string_view mdtrt_id, std::string_view feedetl_sn) = 0;
 
   // ---- Settlements ----
@@ -112,7 +117,9 @@ class Ledger {
 
   // ---- Fund ledger (I10) ----
   virtual std::vector<FundTotals> funds() = 0;
-  // Adds to one column ("opening", "premiums", "payouts", "reversals") of one fund.
+  // Adds to one column ("opening", "premiums", "payouts", "reversals") of one fund. The SQLite
+  // ledger folds the additions of a batch and writes each fund once at its commit; funds() sees
+  // them at once either way.
   virtual Status add_fund(std::string_view fund, std::string_view column, Fen amount) = 0;
 
   // ---- Reconciliation (3201 / 3202) over business days [from, to] ----
@@ -156,6 +163,11 @@ class Ledger {
 // Opens the SQLite ledger at `path` (created and migrated if new). INTERNAL with the reason when
 // the file cannot be opened or its schema is newer than this program.
 Result<std::unique_ptr<Ledger>> open_sqlite_ledger(const std::string& path);
+// A read-only connection to the SQLite ledger at `path`, which open_sqlite_ledger has opened
+// (and migrated) first: the core answers reads and pre-settlements on it beside the writer. It
+// sees what is committed (durable) and nothing of a batch in progress; batches on it are read
+// transactions; every write is refused (INTERNAL).
+Result<std::unique_ptr<Ledger>> open_sqlite_reader(const std::string& path);
 // A fresh in-memory ledger (the test twin).
 std::unique_ptr<Ledger> make_memory_ledger();
 

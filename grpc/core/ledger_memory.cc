@@ -175,6 +175,14 @@ class LedgerMemory final : public Ledger {
     set(lines_, std::pair(l.mdtrt_id, l.feedetl_sn), l);
     return Status::Ok();
   }
+  Status move_lines(std::string_view mdtrt_id, std::string_view from, std::string_view to) override {
+    for (FeeLineRecord& l : lines_of(mdtrt_id)) {
+      if (l.setl_id != from) continue;
+      l.setl_id = std::string(to);
+      set(lines_, std::pair(l.mdtrt_id, l.feedetl_sn), l);
+    }
+    return Status::Ok();
+  }
   Status delete_line(std::string_view mdtrt_id, std::string_view feedetl_sn) override {
     erase(lines_, std::pair(std::string(mdtrt_id), std::string(feedetl_sn)));
     return Status::Ok();

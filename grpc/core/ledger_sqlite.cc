@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "grpc/core/ledger_common.h"
 #include "grpc/core/ledger_sqlite_impl.h"
 #include "grpc/core/ledger_sqlite_schema.h"
 
@@ -37,19 +38,31 @@ void LedgerSqlite::core_sql(SqlTable& sql) {
   sql[kRollbackTo] = "ROLLBACK TO sp";
   sql[kGetMeta] = "SELECT value FROM meta WHERE key = ?1";
   sql[kPutMeta] = upsert_sql("meta", kMetaCols, 1);
-  sql[kNextSequence] =
-      "INSERT INTO sequence(name, value) VALUES(?1, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1 "
-      "RETURNING value";
+  sql[kGetSequence] = "SELECT value FROM sequence WHERE name = ?1";
+  sql[kPutSequence] =
+      "INSERT INTO sequence(name, value) VALUES(?1, ?2) ON CONFLICT(name) DO UPDATE SET value = excluded.value";
 }
 
-Result<std::unique_ptr<Ledger>> LedgerSqlite::open(const std::string& path) {
+Result<std::unique_ptr<Ledger>> LedgerSqlite::open(const std::string& path, Role role) {
   sqlite3* db = nullptr;
-  const int rc =
-      sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-  std::unique_ptr<LedgerSqlite> ledger(new LedgerSqlite(db, path));  // closes db on every failure below
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (role == Role::kWriter ? SQLITE_OPEN_CREATE : 0);
+  const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  std::unique_ptr<LedgerSqlite> ledger(new LedgerSqlite(db, path, role));  // closes db on every failure below
   if (rc != SQLITE_OK) return sqlite::error(db, fmt::format("{}: open", path));
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, 5000);
+  if (role == Role::kReader) {
+    // The writer has made the file WAL and migrated it; a reader only checks it found that.
+    YB_ASSIGN_OR_RETURN(const std::string mode, pragma(db, path, "PRAGMA journal_mode"));
+    if (mode != "wal") return misuse(fmt::format("ledger {}: a reader needs a WAL ledger (journal_mode is '{}')", path, mode));
+    YB_RETURN_IF_ERROR(pragma(db, path, "PRAGMA query_only = 1").status());
+    YB_RETURN_IF_ERROR(pragma(db, path, "PRAGMA cache_size = -16384").status());  // 16 MiB
+    YB_ASSIGN_OR_RETURN(const std::string version, pragma(db, path, "SELECT value FROM meta WHERE key = 'schema_version'"));
+    if (version != std::to_string(kSchemaVersion))
+      return misuse(fmt::format("ledger {}: schema version '{}', this reader knows {}", path, version, kSchemaVersion));
+    YB_RETURN_IF_ERROR(ledger->prepare_statements());
+    return std::unique_ptr<Ledger>(std::move(ledger));
+  }
 
   // The first read of the file: where a file that is not a database is found out.
   YB_ASSIGN_OR_RETURN(const std::string mode, pragma(db, path, "PRAGMA journal_mode = WAL"));
@@ -67,20 +80,25 @@ Result<std::unique_ptr<Ledger>> LedgerSqlite::open(const std::string& path) {
     YB_RETURN_IF_ERROR(pragma(db, path, p).status());
   }
   YB_RETURN_IF_ERROR(migrate_sqlite(db, path));
+  YB_RETURN_IF_ERROR(ledger->prepare_statements());
 
+  YB_ASSIGN_OR_RETURN(ledger->checkpointer_, WalCheckpointer::start(path, WalCheckpointer::Options{}));
+  ledger->checkpointer_->attach(db);
+  return std::unique_ptr<Ledger>(std::move(ledger));
+}
+
+Status LedgerSqlite::prepare_statements() {
   SqlTable sql;
   core_sql(sql);
   people_sql(sql);
   records_sql(sql);
   ops_sql(sql);
+  if (role_ == Role::kReader) sql[kBegin] = "BEGIN DEFERRED";  // a read transaction: one snapshot
   for (int i = 0; i < kStatementCount; ++i) {
     YB_CHECK(!sql[i].empty(), "ledger statement without SQL");
-    YB_RETURN_IF_ERROR(ledger->stmts_[i].prepare(db, sql[i]));
+    YB_RETURN_IF_ERROR(stmts_[i].prepare(db_, sql[i]));
   }
-
-  YB_ASSIGN_OR_RETURN(ledger->checkpointer_, WalCheckpointer::start(path, WalCheckpointer::Options{}));
-  ledger->checkpointer_->attach(db);
-  return std::unique_ptr<Ledger>(std::move(ledger));
+  return Status::Ok();
 }
 
 LedgerSqlite::~LedgerSqlite() {
@@ -93,7 +111,10 @@ LedgerSqlite::~LedgerSqlite() {
   sqlite3_close_v2(db_);
 }
 
-std::string LedgerSqlite::describe() const { return fmt::format("sqlite:{} (WAL, synchronous=FULL)", path_); }
+std::string LedgerSqlite::describe() const {
+  return role_ == Role::kWriter ? fmt::format("sqlite:{} (WAL, synchronous=FULL)", path_)
+                                : fmt::format("sqlite:{} (read-only)", path_);
+}
 
 Status LedgerSqlite::write(sqlite::Query& q, std::string_view what) {
   if (!poisoned_.ok()) return poisoned_;
@@ -119,14 +140,54 @@ Status LedgerSqlite::begin_batch() {
   auto q = query(kBegin);
   YB_RETURN_IF_ERROR(q.run("begin batch"));
   in_batch_ = true;
+  fund_layers_.assign(1, FundDeltas{});
+  sequence_undo_.clear();
+  sequence_marks_.clear();
+  return Status::Ok();
+}
+
+void LedgerSqlite::undo_sequences_to(size_t mark) {
+  while (sequence_undo_.size() > mark) {
+    auto& [name, before] = sequence_undo_.back();
+    sequences_[name] = before;
+    sequence_undo_.pop_back();
+  }
+}
+
+Status LedgerSqlite::flush_folded() {
+  if (!fund_layers_.empty()) {
+    for (const auto& [fund, cells] : fund_layers_.front()) {
+      auto q = query(kAddFund);
+      q.text(fund);
+      for (int64_t v : cells) q.i64(v);
+      YB_RETURN_IF_ERROR(write(q, "add_fund"));
+    }
+    fund_layers_.front().clear();
+  }
+  for (auto& [name, seq] : sequences_) {
+    if (!seq.dirty) continue;
+    auto q = query(kPutSequence);
+    q.text(name).i64(seq.last);
+    YB_RETURN_IF_ERROR(write(q, "put_sequence"));
+    seq.dirty = false;
+  }
   return Status::Ok();
 }
 
 Status LedgerSqlite::commit_batch() {
   if (!in_batch_) return misuse("commit_batch without begin_batch");
-  if (!poisoned_.ok()) return poisoned_;  // the writer aborts: nothing decided on a failed read
-  auto q = query(kCommit);
-  YB_RETURN_IF_ERROR(q.run("commit batch"));
+  // Nothing decided on a failed read is committed.
+  Status st = poisoned_.ok() ? flush_folded() : poisoned_;
+  if (st.ok()) {
+    auto q = query(kCommit);
+    st = q.run("commit batch");
+  }
+  if (!st.ok()) {
+    abort_batch();  // nothing of the batch stays, in the file or in memory
+    return st;
+  }
+  sequence_undo_.clear();
+  sequence_marks_.clear();
   in_batch_ = false;
   savepoints_ = 0;  // COMMIT released them
   return Status::Ok();
@@ -141,12 +202,19 @@ void LedgerSqlite::abort_batch() {
   in_batch_ = false;
   savepoints_ = 0;
   poisoned_ = Status::Ok();
+  fund_layers_.clear();  // the batch's additions and increments go with it
+  undo_sequences_to(0);
+  sequence_marks_.clear();
 }
 
 Status LedgerSqlite::savepoint() {
   auto q = query(kSavepoint);
   YB_RETURN_IF_ERROR(q.run("savepoint"));
   ++savepoints_;
+  if (in_batch_) {
+    fund_layers_.emplace_back();
+    sequence_marks_.push_back(sequence_undo_.size());
+  }
   return Status::Ok();
 }
 
@@ -155,6 +223,14 @@ Status LedgerSqlite::release_savepoint() {
   auto q = query(kRelease);
   YB_RETURN_IF_ERROR(q.run("release savepoint"));
   --savepoints_;
+  if (fund_layers_.size() > 1) {
+    for (const auto& [fund, cells] : fund_layers_.back()) {
+      auto& below = fund_layers_[fund_layers_.size() - 2][fund];
+      for (size_t c = 0; c < cells.size(); ++c) below[c] += cells[c];
+    }
+    fund_layers_.pop_back();
+  }
+  if (!sequence_marks_.empty()) sequence_marks_.pop_back();  // its increments belong to the one below
   return Status::Ok();
 }
 
@@ -168,6 +244,11 @@ Status LedgerSqlite::rollback_savepoint() {
   auto q = query(kRelease);
   YB_RETURN_IF_ERROR(q.run("release rolled-back savepoint"));
   --savepoints_;
+  if (fund_layers_.size() > 1) fund_layers_.pop_back();
+  if (!sequence_marks_.empty()) {
+    undo_sequences_to(sequence_marks_.back());
+    sequence_marks_.pop_back();
+  }
   return Status::Ok();
 }
 
@@ -188,16 +269,30 @@ Status LedgerSqlite::put_meta(std::string_view key, std::string_view value) {
 
 Result<int64_t> LedgerSqlite::next_sequence(std::string_view name) {
   if (!poisoned_.ok()) return poisoned_;
-  auto q = query(kNextSequence);
-  q.text(name);
-  if (q.step() != SQLITE_ROW) return q.fail("next_sequence");
-  return q.col_i64();
+  auto it = sequences_.find(name);
+  if (it == sequences_.end()) {
+    auto q = query(kGetSequence);
+    q.text(name);
+    SequenceValue loaded;
+    if (fetch_row(q, "next_sequence")) loaded.last = q.col_i64();
+    if (!poisoned_.ok()) return poisoned_;
+    it = sequences_.emplace(std::string(name), loaded).first;
+  }
+  if (in_batch_) sequence_undo_.emplace_back(it->first, it->second);
+  ++it->second.last;
+  it->second.dirty = true;
+  if (!in_batch_) YB_RETURN_IF_ERROR(flush_folded());
+  return it->second.last;
 }
 
 }  // namespace ledger_detail
 
 Result<std::unique_ptr<Ledger>> open_sqlite_ledger(const std::string& path) {
-  return ledger_detail::LedgerSqlite::open(path);
+  return ledger_detail::LedgerSqlite::open(path, ledger_detail::LedgerSqlite::Role::kWriter);
+}
+
+Result<std::unique_ptr<Ledger>> open_sqlite_reader(const std::string& path) {
+  return ledger_detail::LedgerSqlite::open(path, ledger_detail::LedgerSqlite::Role::kReader);
 }
 
 }  // namespace yibao::core

@@ -21,8 +21,10 @@
 #include <sqlite3.h>
 
 #include <array>
+#include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "grpc/core/ledger.h"
 #include "grpc/core/ledger_sqlite_checkpointer.h"
@@ -32,7 +34,12 @@ namespace yibao::core::ledger_detail {
 
 class LedgerSqlite final : public Ledger {
  public:
-  static Result<std::unique_ptr<Ledger>> open(const std::string& path);
+  // kWriter: the one writer (creates and migrates the file, runs the checkpointer). kReader: a
+  // read-only connection to a ledger a writer has opened (open_sqlite_reader), for the reads the
+  // core answers beside the writer; its batches are read transactions (BEGIN DEFERRED), and any
+  // write is refused (query_only).
+  enum class Role { kWriter, kReader };
+  static Result<std::unique_ptr<Ledger>> open(const std::string& path, Role role = Role::kWriter);
   ~LedgerSqlite() override;
 
   std::string describe() const override;
@@ -82,6 +89,7 @@ class LedgerSqlite final : public Ledger {
 
   std::vector<FeeLineRecord> lines_of(std::string_view mdtrt_id) override;
   Status put_line(const FeeLineRecord& l) override;
+  Status move_lines(std::string_view mdtrt_id, std::string_view from, std::string_view to) override;
   Status delete_line(std::string_view mdtrt_id, std::string_view feedetl_sn) override;
 
   std::optional<SettlementRecord> get_settlement(std::string_view setl_id) override;
@@ -114,14 +122,14 @@ class LedgerSqlite final : public Ledger {
  private:
   // Every statement, prepared once at open.
   enum Q : int {
-    kBegin, kCommit, kRollback, kSavepoint, kRelease, kRollbackTo, kGetMeta, kPutMeta, kNextSequence,
+    kBegin, kCommit, kRollback, kSavepoint, kRelease, kRollbackTo, kGetMeta, kPutMeta, kGetSequence, kPutSequence,
     // ledger_sqlite_people.cc
     kFindJournal, kPutJournal,
     kGetFacility, kPutFacility, kGetPerson, kPutPerson, kCountPersons, kCountFacilities,
     kGetBalance, kPutBalance, kGetAccumulators, kPutAccumulators, kAllAccumulators,
     kPutFiling, kGetFiling, kFilingsOf, kPutSignin, kAllSignins,
     // ledger_sqlite_records.cc
-    kGetVisit, kPutVisit, kVisitByKey, kOpenStay, kLinesOf, kPutLine, kDeleteLine,
+    kGetVisit, kPutVisit, kVisitByKey, kOpenStay, kLinesOf, kPutLine, kMoveLines, kDeleteLine,
     kGetSettlement, kPutSettlement, kSettlementsOf, kFunds, kAddFund, kReconTotals, kReconRows,
     kPutDocument, kDocuments,
     // ledger_sqlite_ops.cc
@@ -134,8 +142,9 @@ class LedgerSqlite final : public Ledger {
   static void records_sql(SqlTable& sql);  // ledger_sqlite_records.cc
   static void ops_sql(SqlTable& sql);      // ledger_sqlite_ops.cc
 
-  LedgerSqlite(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  LedgerSqlite(sqlite3* db, std::string path, Role role) : db_(db), path_(std::move(path)), role_(role) {}
 
+  Status prepare_statements();  // every statement of stmts_, once, at open
   sqlite::Query query(Q q) { return sqlite::Query(stmts_[q]); }
   // Runs a write; refused while the batch is poisoned.
   Status write(sqlite::Query& q, std::string_view what);
@@ -147,9 +156,31 @@ class LedgerSqlite final : public Ledger {
   void poison(Status s) {
     if (poisoned_.ok()) poisoned_ = std::move(s);
   }
+  // Writes what the batch folded in memory (fund additions, sequence values): at commit_batch,
+  // inside the transaction, before COMMIT; or at once when called outside a batch.
+  Status flush_folded();
+
+  // Fund additions folded per batch: one layer for the batch and one per open savepoint; a
+  // release merges the top layer into the one below, a rollback drops it, the commit writes
+  // layer 0 (one UPSERT per fund touched instead of one per settlement and fund).
+  using FundDeltas = std::map<std::string, std::array<int64_t, 4>, std::less<>>;
+  std::vector<FundDeltas> fund_layers_;
+  // Sequences held in memory: the last value handed out (read from the table at first use) and
+  // whether the table is behind it; the table catches up at the commit, in the same transaction
+  // as the records that carry the values. Each increment inside a batch leaves its previous value
+  // in an undo log (marked per savepoint), so a rollback restores the sequence exactly, as SQL would.
+  struct SequenceValue {
+    int64_t last = 0;
+    bool dirty = false;
+  };
+  std::map<std::string, SequenceValue, std::less<>> sequences_;
+  std::vector<std::pair<std::string, SequenceValue>> sequence_undo_;
+  std::vector<size_t> sequence_marks_;  // sequence_undo_'s size at each open savepoint
+  void undo_sequences_to(size_t mark);
 
   sqlite3* db_;
   std::string path_;
+  Role role_;
   std::array<sqlite::Statement, kStatementCount> stmts_;
   std::unique_ptr<WalCheckpointer> checkpointer_;
   bool in_batch_ = false;

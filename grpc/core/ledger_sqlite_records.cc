@@ -3,6 +3,7 @@
 // by (setl_time, setl_id)), documents. See ledger_sqlite_impl.h.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 
 #include "grpc/core/ledger_common.h"
@@ -191,6 +192,7 @@ void LedgerSqlite::records_sql(SqlTable& sql) {
       "WHERE fixmedins_code = ?1 AND psn_no = ?2 AND kind = 2 AND state NOT IN (4, 5) ORDER BY mdtrt_id LIMIT 1");
   sql[kLinesOf] = select_sql("fee_line", kLineCols, "WHERE mdtrt_id = ?1 ORDER BY feedetl_sn");
   sql[kPutLine] = upsert_sql("fee_line", kLineCols, 2);
+  sql[kMoveLines] = "UPDATE fee_line SET setl_id = ?3 WHERE mdtrt_id = ?1 AND setl_id = ?2";
   sql[kDeleteLine] = "DELETE FROM fee_line WHERE mdtrt_id = ?1 AND feedetl_sn = ?2";
   sql[kGetSettlement] = select_sql("settlement", kSettlementCols, "WHERE setl_id = ?1");
   sql[kPutSettlement] = upsert_sql("settlement", kSettlementCols, 1);
@@ -270,6 +272,12 @@ Status LedgerSqlite::put_line(const FeeLineRecord& l) {
   return write(q, "put_line");
 }
 
+Status LedgerSqlite::move_lines(std::string_view mdtrt_id, std::string_view from, std::string_view to) {
+  auto q = query(kMoveLines);
+  q.text(mdtrt_id).text(from).text(to);
+  return write(q, "move_lines");
+}
+
 Status LedgerSqlite::delete_line(std::string_view mdtrt_id, std::string_view feedetl_sn) {
   auto q = query(kDeleteLine);
   q.text(mdtrt_id).text(feedetl_sn);
@@ -329,13 +337,28 @@ std::vector<FundTotals> LedgerSqlite::funds() {
     t.fund = q.col_text();
     for (int c = 0; c < 4; ++c) fund_cell(t, c).v = q.col_i64();
   }
+  // What the batch has folded in memory so far (flush_folded writes it at the commit).
+  for (const FundDeltas& layer : fund_layers_)
+    for (const auto& [fund, cells] : layer) {
+      auto it = std::find_if(stored.begin(), stored.end(), [&](const FundTotals& t) { return t.fund == fund; });
+      if (it == stored.end()) {
+        it = stored.insert(stored.end(), FundTotals{});
+        it->fund = fund;
+      }
+      for (int c = 0; c < 4; ++c) fund_cell(*it, c).v += cells[c];
+    }
   return order_funds(stored);
 }
 
 Status LedgerSqlite::add_fund(std::string_view fund, std::string_view column, Fen amount) {
   const auto col = fund_column(column);
   if (!col) return Status(Code::kInternal, reason::kInternal, fmt::format("add_fund: unknown column '{}'", column));
-  auto q = query(kAddFund);
+  if (!poisoned_.ok()) return poisoned_;
+  if (!fund_layers_.empty()) {
+    fund_layers_.back()[std::string(fund)][static_cast<size_t>(*col)] += amount.v;
+    return Status::Ok();
+  }
+  auto q = query(kAddFund);  // outside a batch: at once
   q.text(fund);
   for (int c = 0; c < 4; ++c) q.i64(c == *col ? amount.v : 0);
   return write(q, "add_fund");

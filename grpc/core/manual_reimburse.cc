@@ -119,7 +119,7 @@ Status manual(Txn& t, const models::Facility& f, const v1::ManualReimburseReques
   YB_ASSIGN_OR_RETURN(const Priced priced, price(t, PricingInput{&v, &p, &f, &lines, false, care}));
   v1::SetlInfo info;
   google::protobuf::RepeatedPtrField<v1::SetlDetail> details;
-  YB_RETURN_IF_ERROR(commit_settlement(t, v, lines, priced, kClrManual, &info, &details));
+  YB_RETURN_IF_ERROR(commit_settlement(t, v, p, lines, LinesAre::kNew, priced, kClrManual, &info, &details));
   auto rec = t.ledger.get_settlement(info.setl_id());
   if (!rec) return Status(Code::kInternal, reason::kInternal, "manual record " + info.setl_id() + " vanished");
   *out = *rec;

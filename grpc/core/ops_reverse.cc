@@ -17,13 +17,9 @@ Status reapply(Txn& t, const SettlementRecord& cancel) {
                          : cancel.infno.compare(0, 4, "2103") == 0 ? VisitKind::kPharmacy
                                                                    : VisitKind::kOutpatient;
   YB_ASSIGN_OR_RETURN(Visit v, own_visit(t, orig->mdtrt_id, "", kind));
-  std::vector<FeeLineRecord> lines;
-  Fen total;
-  for (auto& l : t.ledger.lines_of(v.mdtrt_id))
-    if (l.setl_id.empty()) {
-      total += l.amount;
-      lines.push_back(std::move(l));
-    }
+  Fen total;  // of the open lines, which the cancel gave back
+  for (const auto& l : t.ledger.lines_of(v.mdtrt_id))
+    if (l.setl_id.empty()) total += l.amount;
   if (!v.live_setl_id.empty() || total != orig->medfee_sumamt)
     return state_error("the visit changed since the cancel; settle again instead", "omsgid");
   SettlementRecord again = *orig;
@@ -36,10 +32,7 @@ Status reapply(Txn& t, const SettlementRecord& cancel) {
   c.state = kSetlReversed;
   c.undone_by = t.header.msgid();
   YB_RETURN_IF_ERROR(t.ledger.put_settlement(c));
-  for (auto& l : lines) {
-    l.setl_id = again.setl_id;
-    YB_RETURN_IF_ERROR(t.ledger.put_line(l));
-  }
+  YB_RETURN_IF_ERROR(t.ledger.move_lines(v.mdtrt_id, "", again.setl_id));
   v.state = VisitState::kSettled;
   v.live_setl_id = again.setl_id;
   YB_RETURN_IF_ERROR(save_visit(t, v));

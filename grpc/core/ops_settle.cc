@@ -224,7 +224,8 @@ Status settle(Txn& t, const v1::SettleRequest& r, v1::SettleReply* rep) {
                                                     r.acct_used_flag()));
   YB_RETURN_IF_ERROR(check_declared_split(p.priced.s, r.fund_pay_sumamt(), r.acct_pay(), r.psn_cash_pay()));
   YB_RETURN_IF_ERROR(
-      commit_settlement(t, p.visit, p.lines, p.priced, "11", rep->mutable_setlinfo(), rep->mutable_setldetail()));
+      commit_settlement(t, p.visit, p.person, p.lines, LinesAre::kStored, p.priced, "11", rep->mutable_setlinfo(),
+                        rep->mutable_setldetail()));
   return hold_if_needed(t, p, rep->setlinfo());
 }
 
@@ -246,7 +247,8 @@ Status inpatient_settle(Txn& t, const v1::InpatientSettleRequest& r, v1::Inpatie
                                                    r.acct_used_flag(), r.mid_setl_flag(), true));
   YB_RETURN_IF_ERROR(check_declared_split(p.priced.s, r.fund_pay_sumamt(), r.acct_pay(), r.psn_cash_pay()));
   YB_RETURN_IF_ERROR(
-      commit_settlement(t, p.visit, p.lines, p.priced, "21", rep->mutable_setlinfo(), rep->mutable_setldetail()));
+      commit_settlement(t, p.visit, p.person, p.lines, LinesAre::kStored, p.priced, "21", rep->mutable_setlinfo(),
+                        rep->mutable_setldetail()));
   return hold_if_needed(t, p, rep->setlinfo());
 }
 
@@ -281,8 +283,8 @@ Status pharmacy_settle(Txn& t, const v1::PharmacySettleRequest& r, v1::PharmacyS
   p.visit.ipt_otp_no = p.visit.rxno;
   p.visit.created_msgid = t.header.msgid();
   for (auto& l : p.lines) l.mdtrt_id = p.visit.mdtrt_id;
-  YB_RETURN_IF_ERROR(commit_settlement(t, p.visit, p.lines, p.priced, "41", rep->mutable_setlinfo(),
-                                       rep->mutable_setldetail()));
+  YB_RETURN_IF_ERROR(commit_settlement(t, p.visit, p.person, p.lines, LinesAre::kNew, p.priced, "41",
+                                       rep->mutable_setlinfo(), rep->mutable_setldetail()));
   YB_RETURN_IF_ERROR(hold_if_needed(t, p, rep->setlinfo()));
   add_line_results(p, rep);
   return Status::Ok();

@@ -113,8 +113,9 @@ Result<Priced> price(Txn& t, const PricingInput& in) {
       out.mulaid_psn_no = p.mulaid_psn_no;
     }
   }
-  const models::PersonState ps =
-      models::person_state(p, acc, in.balance ? *in.balance : t.state.balance(t.ledger, p), mulaid);
+  out.acc_before = acc;
+  out.balance_before = in.balance ? *in.balance : t.state.balance(t.ledger, p);
+  const models::PersonState ps = models::person_state(p, acc, out.balance_before, mulaid);
   out.splits.resize(out.priced.size());
   YB_RETURN_IF_ERROR(models::settle(*out.policy, ps, care, out.priced, out.splits, out.s));
   return out;
@@ -122,14 +123,19 @@ Result<Priced> price(Txn& t, const PricingInput& in) {
 
 // Moves money and accumulators of a record (a cancellation record carries negated amounts) and
 // books the fund column.
-Status apply_money(Txn& t, const SettlementRecord& r, const char* fund_column) {
-  auto person = t.state.person(t.ledger, r.psn_no);
-  if (!person) return Status(Code::kInternal, reason::kInternal, "settled person " + r.psn_no + " vanished");
-  models::Accumulators acc = t.state.accumulators(t.ledger, *person, r.care_year);
+Status apply_money(Txn& t, const SettlementRecord& r, const char* fund_column, const KnownPerson* known) {
+  std::optional<models::Person> looked_up;
+  if (known == nullptr) {
+    looked_up = t.state.person(t.ledger, r.psn_no);
+    if (!looked_up) return Status(Code::kInternal, reason::kInternal, "settled person " + r.psn_no + " vanished");
+  }
+  const models::Person& person = known ? known->person : *looked_up;
+  models::Accumulators acc = known ? known->acc : t.state.accumulators(t.ledger, person, r.care_year);
   acc += r.acc_delta;  // a cancellation record carries the negated delta
-  YB_RETURN_IF_ERROR(t.ledger.put_accumulators(r.psn_no, person->insutype, r.care_year, acc));
+  YB_RETURN_IF_ERROR(t.ledger.put_accumulators(r.psn_no, person.insutype, r.care_year, acc));
   if (!r.acct_pay.is_zero())
-    YB_RETURN_IF_ERROR(t.ledger.put_balance(r.psn_no, t.state.balance(t.ledger, *person) - r.acct_pay));
+    YB_RETURN_IF_ERROR(t.ledger.put_balance(
+        r.psn_no, (known ? known->balance : t.state.balance(t.ledger, person)) - r.acct_pay));
   if (!r.acct_mulaid_pay.is_zero() && !r.mulaid_psn_no.empty()) {
     auto rel = t.state.person(t.ledger, r.mulaid_psn_no);
     if (!rel) return Status(Code::kInternal, reason::kInternal, "mutual-aid relative " + r.mulaid_psn_no + " vanished");
@@ -191,33 +197,36 @@ const std::array<Fen SettlementRecord::*, 19> kRecordAmounts = {
     &SettlementRecord::acct_pay,        &SettlementRecord::acct_mulaid_pay,   &SettlementRecord::psn_cash_pay,
     &SettlementRecord::hosp_part_amt};
 
-Status commit_settlement(Txn& t, Visit& v, std::vector<FeeLineRecord>& lines, const Priced& p, const char* clr_type,
-                         v1::SetlInfo* info, google::protobuf::RepeatedPtrField<v1::SetlDetail>* details) {
+Status commit_settlement(Txn& t, Visit& v, const models::Person& person, std::vector<FeeLineRecord>& lines,
+                         LinesAre lines_are, const Priced& p, const char* clr_type, v1::SetlInfo* info,
+                         google::protobuf::RepeatedPtrField<v1::SetlDetail>* details) {
   SettlementRecord r;
   YB_RETURN_IF_ERROR(stamp_new_record(t, r));
   r.mdtrt_id = v.mdtrt_id;
   r.fixmedins_code = v.fixmedins_code;
   r.psn_no = v.psn_no;
   r.insutype = v.insutype;
-  auto person = t.state.person(t.ledger, v.psn_no);
-  r.psn_type = person ? std::string(models::psn_type_code(person->psn_type)) : std::string();
+  r.psn_type = std::string(models::psn_type_code(person.psn_type));
   r.med_type = v.kind == VisitKind::kPharmacy ? "41" : v.med_type;
   r.clr_type = clr_type;
   r.care_time = care_time_of(v, t.now);
   r.care_year = p.care_year;
   r.backfill_flag = v.backfill_flag;
   set_amounts(r, p);
-  YB_RETURN_IF_ERROR(apply_money(t, r, "payouts"));
-  for (auto& l : lines) {
-    l.setl_id = r.setl_id;
-    YB_RETURN_IF_ERROR(t.ledger.put_line(l));
+  const KnownPerson known{person, p.acc_before, p.balance_before};
+  YB_RETURN_IF_ERROR(apply_money(t, r, "payouts", &known));
+  for (auto& l : lines) l.setl_id = r.setl_id;
+  if (lines_are == LinesAre::kStored) {
+    YB_RETURN_IF_ERROR(t.ledger.move_lines(v.mdtrt_id, "", r.setl_id));  // the visit's open lines
+  } else {
+    for (const auto& l : lines) YB_RETURN_IF_ERROR(t.ledger.put_line(l));
   }
   v.state = VisitState::kSettled;
   v.live_setl_id = r.setl_id;
   YB_RETURN_IF_ERROR(save_visit(t, v));
   fill_from_record(r, info, details);
-  if (person) info->set_psn_name(person->name);
-  info->set_cvlserv_flag(person && person->cvlserv ? 1 : 0);
+  info->set_psn_name(person.name);
+  info->set_cvlserv_flag(person.cvlserv ? 1 : 0);
   YB_RETURN_IF_ERROR(t.ledger.put_settlement(r));
   t.effect_setl_id = r.setl_id;
   t.effect_mdtrt_id = v.mdtrt_id;
@@ -322,11 +331,7 @@ Status cancel_settlement_common(Txn& t, const std::string& setl_id, const std::s
   orig->undone_by = undo_kind == kSetlCancelled ? c.setl_id : t.header.msgid();
   YB_RETURN_IF_ERROR(t.ledger.put_settlement(*orig));
   YB_RETURN_IF_ERROR(unhold_undone(t, orig->setl_id));  // a held amount is no longer owed
-  for (auto& l : t.ledger.lines_of(orig->mdtrt_id)) {
-    if (l.setl_id != orig->setl_id) continue;
-    l.setl_id.clear();
-    YB_RETURN_IF_ERROR(t.ledger.put_line(l));
-  }
+  YB_RETURN_IF_ERROR(t.ledger.move_lines(orig->mdtrt_id, orig->setl_id, ""));
   v.state = after;
   v.live_setl_id.clear();
   YB_RETURN_IF_ERROR(save_visit(t, v));

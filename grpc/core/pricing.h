@@ -38,6 +38,10 @@ struct Priced {
   std::vector<models::LineSplit> splits;
   int32_t care_year = 0;
   std::string mulaid_psn_no;                  // whose account paid acct_mulaid_pay
+  // The person's state the price was computed on (the care year's accumulators, the balance):
+  // the commit of the same request starts from them instead of reading them again.
+  models::Accumulators acc_before;
+  Fen balance_before;
 };
 
 // Runs the visit rules (pharmacy: line and visit rules) and the calculator. Refusals: E_STATE
@@ -48,10 +52,15 @@ Result<Priced> price(Txn& t, const PricingInput& in);
 // The care time that prices a visit (§11.17): stays by their discharge (or now before it).
 CivilTime care_time_of(const Visit& v, CivilTime now);
 
-// Writes the settlement of `v` priced as `p`: the record, lines marked settled, the visit
-// SETTLED, accumulators += delta, balances −= account payments, fund payouts. Fills the reply.
-Status commit_settlement(Txn& t, Visit& v, std::vector<FeeLineRecord>& lines, const Priced& p, const char* clr_type,
-                         v1::SetlInfo* info, google::protobuf::RepeatedPtrField<v1::SetlDetail>* details);
+// Whether a settlement's lines are already in the ledger (uploaded with 2204/2301: the open lines
+// of the visit) or come with the settling request (a pharmacy sale, a manual claim's invoice).
+enum class LinesAre { kStored, kNew };
+
+// Writes the settlement of `v` (of `person`, priced as `p`): the record, its lines settled, the
+// visit SETTLED, accumulators += delta, balances −= account payments, fund payouts. Fills the reply.
+Status commit_settlement(Txn& t, Visit& v, const models::Person& person, std::vector<FeeLineRecord>& lines,
+                         LinesAre lines_are, const Priced& p, const char* clr_type, v1::SetlInfo* info,
+                         google::protobuf::RepeatedPtrField<v1::SetlDetail>* details);
 
 // Cancels live settlement `setl_id` of the header's facility (2208/2305/2103): a negated record,
 // the original marked cancelled, accumulators, balances and funds moved back, the lines
@@ -61,10 +70,18 @@ Status cancel_settlement_common(Txn& t, const std::string& setl_id, const std::s
                                 const std::string& psn_no, VisitKind kind, VisitState after, int32_t undo_kind,
                                 v1::SetlInfo* info, google::protobuf::RepeatedPtrField<v1::SetlDetail>* details);
 
+// What the request already read of the record's person (for pricing, in the same savepoint):
+// apply_money starts from it instead of reading the person, accumulators and balance again.
+struct KnownPerson {
+  const models::Person& person;
+  const models::Accumulators& acc;  // of the record's care year
+  Fen balance;
+};
+
 // Applies a settlement record's money: accumulators += acc_delta, balances −= account payments,
 // and its fund amounts booked in `fund_column` ("payouts" for a settlement, "reversals" for a
 // cancellation, whose negated amounts are booked positive).
-Status apply_money(Txn& t, const SettlementRecord& r, const char* fund_column);
+Status apply_money(Txn& t, const SettlementRecord& r, const char* fund_column, const KnownPerson* known = nullptr);
 
 // The amounts, pooled ratio, balance after, mutual-aid payer, accumulator delta, policy version and
 // detail rows of a record, from a priced settlement.

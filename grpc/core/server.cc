@@ -138,6 +138,7 @@ Result<models::Population> make_population(const ServerOptions& o, Ledger& l) {
 // Policy sets and catalogs that Admin loaded before a restart.
 Status reload_documents(GroupCommitter& writer, CoreState& state) {
   return writer.run_sync([&](Ledger& l) -> Status {
+    auto changing = state.lock_reference_for_change();
     for (const auto& d : l.documents()) {
       if (d.kind == "policy") {
         YB_ASSIGN_OR_RETURN(models::PolicySet set, models::parse_policy_set(d.text, d.name));
@@ -259,8 +260,19 @@ int RunServer(const ServerOptions& o) {
     return fail(std::string(s.message()));
   if (Status s = reload_documents(writer, state); !s.ok()) return fail("ledger documents: " + std::string(s.message()));
 
+  // Reads and pre-settlements are answered beside the writer on a read-only connection (SQLite);
+  // on the memory ledger they stay on the writer.
+  std::unique_ptr<Ledger> reader_ledger;
+  std::optional<GroupCommitter> reader;
+  if (o.ledger != "memory") {
+    auto opened = open_sqlite_reader(o.ledger);
+    if (!opened.ok()) return fail("ledger " + o.ledger + ": " + std::string(opened.status().message()));
+    reader_ledger = std::move(opened).value();
+    reader.emplace(*reader_ledger, GroupCommitter::Options{});
+  }
+
   RpcStats stats;
-  Dispatcher dispatcher(state, writer, stats);
+  Dispatcher dispatcher(state, writer, reader ? &*reader : nullptr, stats);
   SettlementService settlement(dispatcher);
   AdminService admin(state, writer, stats,
                      AdminInfo{*token, o.population, o.population.empty() ? 0 : o.seed,
@@ -302,6 +314,7 @@ int RunServer(const ServerOptions& o) {
   });
   server->Wait();
   waiter.join();
+  if (reader) reader->stop();
   writer.stop();
   spdlog::info("stopped cleanly");
   return 0;

@@ -14,7 +14,7 @@ namespace yibao::core {
   }
 
 YB_RPC(SignIn, SignInRequest, SignInReply, "9001", kSignIn, sign_in)
-YB_RPC(SignOut, SignOutRequest, SignOutReply, "9002", kRead, sign_out)
+YB_RPC(SignOut, SignOutRequest, SignOutReply, "9002", kUnjournaled, sign_out)
 YB_RPC(GetPerson, GetPersonRequest, GetPersonReply, "1101", kRead, get_person)
 YB_RPC(Register, RegisterRequest, RegisterReply, "2201", kJournaled, register_visit)
 YB_RPC(CancelRegistration, CancelRegistrationRequest, CancelRegistrationReply, "2202", kJournaled, cancel_registration)

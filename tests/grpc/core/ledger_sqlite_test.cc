@@ -98,6 +98,66 @@ TEST(LedgerSqliteTest, AbortedBatchIsNotVisibleAfterReopen) {
   EXPECT_FALSE(l->get_settlement("S1").has_value());
 }
 
+TEST(LedgerSqliteTest, ABatchPoisonedByAFailedReadIsRolledBackWholeAndTheLedgerGoesOn) {
+  yibao::testing::TempDir dir;
+  const std::string path = dir.file("l.db");
+  auto l = open_ok(path);
+  ASSERT_NE(l, nullptr);
+  ASSERT_TRUE(l->put_settlement(make_settlement("S1", "F1", "P1", 18001, 9)).ok());
+  ASSERT_EQ(l->next_sequence("setl").value(), 1);
+  poke(path, "UPDATE settlement SET acc_delta = x'00' WHERE setl_id = 'S1'");
+  ASSERT_TRUE(l->begin_batch().ok());
+  ASSERT_EQ(l->next_sequence("setl").value(), 2);        // held in memory until the commit
+  ASSERT_TRUE(l->add_fund("POOL", "payouts", Fen(5)).ok());  // folded until the commit
+  ASSERT_TRUE(l->put_balance("P1", Fen(20)).ok());
+  (void)l->get_settlement("S1");  // the malformed blob: a failed read, which poisons the batch
+  EXPECT_FALSE(l->put_balance("P2", Fen(1)).ok());       // no write after it
+  EXPECT_FALSE(l->commit_batch().ok());
+  // Nothing of the batch stays, on disk or in memory, and the next batch commits.
+  EXPECT_FALSE(l->get_balance("P1").has_value());
+  EXPECT_EQ(dump(l->funds()[0]), "POOL:0/0/0/0");
+  ASSERT_TRUE(l->begin_batch().ok());
+  EXPECT_EQ(l->next_sequence("setl").value(), 2);
+  ASSERT_TRUE(l->add_fund("POOL", "payouts", Fen(7)).ok());
+  ASSERT_TRUE(l->commit_batch().ok());
+  l.reset();
+  l = open_ok(path);
+  ASSERT_NE(l, nullptr);
+  EXPECT_EQ(dump(l->funds()[0]), "POOL:0/0/7/0");
+  EXPECT_EQ(l->next_sequence("setl").value(), 3);
+}
+
+TEST(LedgerSqliteTest, AReaderSeesWhatIsCommittedAndWritesNothing) {
+  yibao::testing::TempDir dir;
+  const std::string path = dir.file("l.db");
+  EXPECT_FALSE(open_sqlite_reader(path).ok());  // no ledger there yet: the writer opens first
+  auto w = open_ok(path);
+  ASSERT_NE(w, nullptr);
+  ASSERT_TRUE(w->put_balance("P1", Fen(10)).ok());
+  auto opened = open_sqlite_reader(path);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  std::unique_ptr<Ledger> r = std::move(opened).value();
+  EXPECT_EQ(r->describe(), "sqlite:" + path + " (read-only)");
+  EXPECT_EQ(r->get_balance("P1"), Fen(10));
+  // A batch of the writer in progress is invisible to the reader until it commits.
+  ASSERT_TRUE(w->begin_batch().ok());
+  ASSERT_TRUE(w->put_balance("P1", Fen(20)).ok());
+  ASSERT_TRUE(w->add_fund("POOL", "payouts", Fen(5)).ok());
+  EXPECT_EQ(r->get_balance("P1"), Fen(10));
+  ASSERT_TRUE(w->commit_batch().ok());
+  // A read batch is one snapshot: a commit during it is seen by the next batch.
+  ASSERT_TRUE(r->begin_batch().ok());
+  EXPECT_EQ(r->get_balance("P1"), Fen(20));
+  EXPECT_EQ(dump(r->funds()[0]), "POOL:0/0/5/0");
+  ASSERT_TRUE(w->put_balance("P1", Fen(30)).ok());
+  EXPECT_EQ(r->get_balance("P1"), Fen(20));
+  ASSERT_TRUE(r->commit_batch().ok());
+  EXPECT_EQ(r->get_balance("P1"), Fen(30));
+  // Writes are refused.
+  EXPECT_FALSE(r->put_balance("P1", Fen(40)).ok());
+  EXPECT_EQ(w->get_balance("P1"), Fen(30));
+}
+
 TEST(LedgerSqliteTest, NewerSchemaRefusesToOpen) {
   yibao::testing::TempDir dir;
   const std::string path = dir.file("l.db");

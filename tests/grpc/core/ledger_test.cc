@@ -268,6 +268,63 @@ TYPED_TEST(LedgerTest, LinesInOrderReplaceAndDelete) {
   EXPECT_TRUE(l.lines_of("V2").empty());
 }
 
+TYPED_TEST(LedgerTest, MoveLinesMovesOnlyTheVisitsLinesOfOneSettlement) {
+  Ledger& l = this->l();
+  for (const char* sn : {"001", "002", "003"}) ASSERT_TRUE(l.put_line(make_line("V1", sn, 100)).ok());
+  auto other = make_line("V1", "004", 100);
+  other.setl_id = "S1";
+  ASSERT_TRUE(l.put_line(other).ok());
+  ASSERT_TRUE(l.put_line(make_line("V10", "001", 1)).ok());  // another visit's open line
+  auto setl_ids = [&](std::string_view mdtrt_id) {
+    std::string out;
+    for (const auto& line : l.lines_of(mdtrt_id)) out += line.feedetl_sn + "=" + line.setl_id + " ";
+    return out;
+  };
+  ASSERT_TRUE(l.move_lines("V1", "", "S2").ok());  // a settlement takes the open lines
+  EXPECT_EQ(setl_ids("V1"), "001=S2 002=S2 003=S2 004=S1 ");
+  EXPECT_EQ(setl_ids("V10"), "001= ");
+  ASSERT_TRUE(l.move_lines("V1", "S2", "").ok());  // its cancellation gives them back
+  EXPECT_EQ(setl_ids("V1"), "001= 002= 003= 004=S1 ");
+  // Inside a rolled-back savepoint the move is undone with the rest.
+  ASSERT_TRUE(l.begin_batch().ok());
+  ASSERT_TRUE(l.savepoint().ok());
+  ASSERT_TRUE(l.move_lines("V1", "", "S3").ok());
+  EXPECT_EQ(setl_ids("V1"), "001=S3 002=S3 003=S3 004=S1 ");
+  ASSERT_TRUE(l.rollback_savepoint().ok());
+  ASSERT_TRUE(l.commit_batch().ok());
+  EXPECT_EQ(setl_ids("V1"), "001= 002= 003= 004=S1 ");
+  ASSERT_TRUE(l.move_lines("V9", "", "S4").ok());  // a visit without lines: nothing to move
+}
+
+TYPED_TEST(LedgerTest, FundAdditionsOfABatchAreSeenAtOnceAndFollowItsSavepoints) {
+  Ledger& l = this->l();
+  ASSERT_TRUE(l.add_fund("POOL", "opening", Fen(1000)).ok());  // outside a batch
+  auto pool = [&] { return dump(l.funds()[0]); };
+  ASSERT_TRUE(l.begin_batch().ok());
+  ASSERT_TRUE(l.savepoint().ok());
+  ASSERT_TRUE(l.add_fund("POOL", "payouts", Fen(5)).ok());
+  ASSERT_TRUE(l.add_fund("SI", "payouts", Fen(1)).ok());
+  ASSERT_TRUE(l.release_savepoint().ok());
+  ASSERT_TRUE(l.savepoint().ok());
+  ASSERT_TRUE(l.add_fund("POOL", "payouts", Fen(7)).ok());
+  ASSERT_TRUE(l.savepoint().ok());  // nested: released into the one below
+  ASSERT_TRUE(l.add_fund("POOL", "reversals", Fen(2)).ok());
+  ASSERT_TRUE(l.release_savepoint().ok());
+  EXPECT_EQ(pool(), "POOL:1000/0/12/2");
+  ASSERT_TRUE(l.rollback_savepoint().ok());
+  EXPECT_EQ(pool(), "POOL:1000/0/5/0");
+  ASSERT_TRUE(l.savepoint().ok());
+  ASSERT_TRUE(l.add_fund("POOL", "payouts", Fen(3)).ok());
+  ASSERT_TRUE(l.release_savepoint().ok());
+  ASSERT_TRUE(l.commit_batch().ok());
+  EXPECT_EQ(pool(), "POOL:1000/0/8/0");
+  EXPECT_EQ(dump(l.funds()[2]), "SI:0/0/1/0");
+  ASSERT_TRUE(l.begin_batch().ok());
+  ASSERT_TRUE(l.add_fund("POOL", "payouts", Fen(100)).ok());
+  l.abort_batch();
+  EXPECT_EQ(pool(), "POOL:1000/0/8/0");
+}
+
 TYPED_TEST(LedgerTest, SettlementRoundTripAndPersonYear) {
   Ledger& l = this->l();
   const auto s1 = make_settlement("S1", "F1", "P1", 18001, 500);
