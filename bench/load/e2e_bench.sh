@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The end-to-end benchmark (DESIGN.md §4 "Durability"): one yibao-core on a temporary SQLite
-# ledger (city preset, synchronous=FULL), driven by one yibao-load binary in four phases:
+# ledger (city preset, WAL fsynced before every answer), driven by one yibao-load binary in four phases:
 #   1. --mix echo   --max          the no-work baseline (Admin.Echo)
 #   2. --mix settle --max          durable 2207 on visits prepared beforehand
 #   3. --mix visit  --max          whole visits (6 calls) and pharmacy sales (3 calls)
@@ -72,7 +72,7 @@ stop_core || stop_rc=$?
 
 m() { printf '%s\n' "$@" | median; }
 echo
-echo "==== end-to-end benchmark: city preset, SQLite synchronous=FULL, $duration s per phase, $repeat run(s), medians ===="
+echo "==== end-to-end benchmark: city preset, SQLite WAL fsynced before every answer, $duration s per phase, $repeat run(s), medians ===="
 printf '  echo --max              %10.1f echoes/s       (runs: %s)\n' "$(m "${echo_tp[@]}")" "${echo_tp[*]}"
 printf '  settle --max (2207)     %10.1f settlements/s  (runs: %s)\n' "$(m "${settle_tp[@]}")" "${settle_tp[*]}"
 printf '  visit --max             %10.1f visits+sales/s (runs: %s)\n' "$(m "${visit_tp[@]}")" "${visit_tp[*]}"

@@ -1,6 +1,6 @@
 // Ledger: the durable store of the settlement core (DESIGN.md §4 "Ledger", "Durability").
 //
-// One interface, two backends: LedgerSqlite (the embedded default: WAL, synchronous=FULL,
+// One interface, two backends: LedgerSqlite (the embedded default: WAL, fsync before every answer,
 // versioned schema) and LedgerMemory (the test twin, same behaviour, nothing on disk).
 // PostgreSQL will be a third.
 //
@@ -29,14 +29,21 @@ class Ledger {
  public:
   virtual ~Ledger() = default;
 
-  // "sqlite:/path (WAL, synchronous=FULL)" / "memory": printed in stats and reports.
+  // "sqlite:/path (WAL, fsync before every answer)" / "memory": printed in stats and reports.
   virtual std::string describe() const = 0;
 
   // ---- Transactions ----
   virtual Status begin_batch() = 0;
-  // Durable on return (fsync for SQLite with synchronous=FULL). On failure the batch is rolled
+  // Durable on return (commit_unsynced() then sync_committed()). On failure the batch is rolled
   // back as by abort_batch().
   virtual Status commit_batch() = 0;
+  // Group commit in two steps, so the writer may run the next batch while this one syncs
+  // (group_commit.h): commit_unsynced() ends the transaction (the next batch may begin; readers
+  // may see it), and what it committed is durable once a later sync_committed() returns OK.
+  // sync_committed() may run on another thread, concurrently with the next batch; it makes
+  // everything committed before it started durable. The memory ledger has nothing to sync.
+  virtual Status commit_unsynced() { return commit_batch(); }
+  virtual Status sync_committed() { return Status::Ok(); }
   virtual void abort_batch() = 0;
   // Nested savepoint per request inside a batch.
   virtual Status savepoint() = 0;

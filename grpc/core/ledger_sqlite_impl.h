@@ -1,8 +1,13 @@
 // LedgerSqlite: the embedded, durable Ledger (ledger.h; DESIGN.md §4 "Ledger", "Durability").
 //
-// One connection, used by the core's writer thread only: WAL mode, synchronous=FULL (a commit is
-// on disk when commit_batch returns), auto-checkpoint off; a WalCheckpointer on its own thread and
-// connection checkpoints off the commit path. The schema is migrated at open
+// One connection, used by the core's writer thread only: WAL mode, auto-checkpoint off; a
+// WalCheckpointer on its own thread and connection checkpoints off the commit path.
+// Durability: the connection runs synchronous=NORMAL, so COMMIT writes the batch's WAL frames
+// without waiting for the disk (commit_unsynced), and sync_committed() fsyncs the WAL file on a
+// descriptor of its own, which the writer's group commit does on its completer thread while the
+// next batch runs. No caller is answered before that fsync: as durable as synchronous=FULL, with
+// the disk's wait overlapped. (NORMAL keeps SQLite's own ordering: the WAL is synced before a
+// checkpoint copies it, the database after.) commit_batch() does both steps. The schema is migrated at open
 // (ledger_sqlite_schema.cc). Every statement is prepared once at open and reused (stmts_, indexed
 // by Q); values reach SQL only as bound parameters.
 //
@@ -46,6 +51,8 @@ class LedgerSqlite final : public Ledger {
 
   Status begin_batch() override;
   Status commit_batch() override;
+  Status commit_unsynced() override;
+  Status sync_committed() override;  // fsync of the -wal file on a descriptor of its own
   void abort_batch() override;
   Status savepoint() override;
   Status release_savepoint() override;

@@ -268,7 +268,9 @@ int RunServer(const ServerOptions& o) {
     auto opened = open_sqlite_reader(o.ledger);
     if (!opened.ok()) return fail("ledger " + o.ledger + ": " + std::string(opened.status().message()));
     reader_ledger = std::move(opened).value();
-    reader.emplace(*reader_ledger, GroupCommitter::Options{});
+    GroupCommitter::Options reads;
+    reads.snapshot_after = &writer;  // a read never shows a batch before it is durable
+    reader.emplace(*reader_ledger, reads);
   }
 
   RpcStats stats;

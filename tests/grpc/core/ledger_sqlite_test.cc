@@ -39,7 +39,7 @@ TEST(LedgerSqliteTest, DescribeNamesTheDurableSetting) {
   yibao::testing::TempDir dir;
   auto l = open_ok(dir.file("l.db"));
   ASSERT_NE(l, nullptr);
-  EXPECT_EQ(l->describe(), "sqlite:" + dir.file("l.db") + " (WAL, synchronous=FULL)");
+  EXPECT_EQ(l->describe(), "sqlite:" + dir.file("l.db") + " (WAL, fsync before every answer)");
 }
 
 TEST(LedgerSqliteTest, ReopenAfterCommitKeepsEverything) {
