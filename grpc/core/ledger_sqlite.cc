@@ -60,13 +60,15 @@ Result<std::unique_ptr<Ledger>> LedgerSqlite::open(const std::string& path, Role
   if (role == Role::kReader) {
     // The writer has made the file WAL and migrated it; a reader only checks it found that.
     YB_ASSIGN_OR_RETURN(const std::string mode, pragma(db, path, "PRAGMA journal_mode"));
-    if (mode != "wal") return misuse(fmt::format("ledger {}: a reader needs a WAL ledger (journal_mode is '{}')", path, mode));
+    if (mode != "wal")
+      return misuse(fmt::format("ledger {}: a reader needs a WAL ledger (journal_mode is '{}')", path, mode));
     YB_RETURN_IF_ERROR(pragma(db, path, "PRAGMA query_only = 1").status());
     YB_RETURN_IF_ERROR(pragma(db, path, "PRAGMA cache_size = -16384").status());  // 16 MiB
-    YB_ASSIGN_OR_RETURN(const std::string version, pragma(db, path, "SELECT value FROM meta WHERE key = 'schema_version'"));
+    YB_RETURN_IF_ERROR(ledger->prepare_statements());
+    const std::string version = ledger->get_meta(kSchemaVersionKey).value_or("none");
+    YB_RETURN_IF_ERROR(ledger->poisoned_);
     if (version != std::to_string(kSchemaVersion))
       return misuse(fmt::format("ledger {}: schema version '{}', this reader knows {}", path, version, kSchemaVersion));
-    YB_RETURN_IF_ERROR(ledger->prepare_statements());
     return std::unique_ptr<Ledger>(std::move(ledger));
   }
 
