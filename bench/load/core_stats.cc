@@ -48,13 +48,16 @@ void print_core_stats(std::FILE* out, const v1::GetStatsReply& before, const v1:
     return;
   }
   const uint64_t batches = after.commit_batches() - before.commit_batches();
+  const uint64_t syncs = after.commit_syncs() - before.commit_syncs();
   auto sizes = histogram_delta(before.commit_batch_size(), after.commit_batch_size());
   auto commits = histogram_delta(before.commit_time(), after.commit_time());
   if (batches > 0 && sizes && commits) {
     std::fprintf(out,
-                 "  commit batches %llu (%.0f/s), requests per batch mean %.1f p50 %.0f p99 %.0f; "
-                 "commit (sync) time p50 %.3f ms p99 %.3f ms, %.0f %% of the phase\n",
-                 static_cast<unsigned long long>(batches), seconds > 0 ? batches / seconds : 0.0, sizes->mean(),
+                 "  commit batches %llu (%.0f/s, %llu fsyncs), requests per batch mean %.1f p50 %.0f p99 %.0f; "
+                 "commit + fsync time p50 %.3f ms p99 %.3f ms, summing to %.0f %% of the phase (the fsync "
+                 "overlaps the next batch)\n",
+                 static_cast<unsigned long long>(batches), seconds > 0 ? batches / seconds : 0.0,
+                 static_cast<unsigned long long>(syncs), sizes->mean(),
                  sizes->quantile(0.5), sizes->quantile(0.99), commits->quantile(0.5) / 1000,
                  commits->quantile(0.99) / 1000, seconds > 0 ? commits->sum() / 1e4 / seconds : 0.0);
   }

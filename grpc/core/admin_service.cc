@@ -206,6 +206,7 @@ grpc::ServerUnaryReactor* AdminService::GetStats(grpc::CallbackServerContext* ct
     }
     const GroupCommitter::Stats cs = committer_.stats();
     rep->set_commit_batches(cs.batches);
+    rep->set_commit_syncs(cs.syncs);
     convert::to_proto(cs.batch_size, rep->mutable_commit_batch_size());
     convert::to_proto(cs.commit_us, rep->mutable_commit_time());
     rep->set_ledger(info_.ledger);

@@ -122,6 +122,11 @@ TEST_F(LoadCliTest, SettleAndVisitMixesAckEverySettlementOnce) {
   EXPECT_EQ(result_field(out, "failed"), "0") << out;
   EXPECT_EQ(result_field(out, "acked"), "200") << out;
   EXPECT_NE(out.find("server 2207"), std::string::npos) << out;  // the core's view of the phase
+  // Every batch was made durable by an fsync; one may cover several batches, never none.
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(out, m, std::regex("commit batches ([0-9]+) \\([0-9]+/s, ([0-9]+) fsyncs\\)"))) << out;
+  EXPECT_GE(std::stoi(m[1]), std::stoi(m[2])) << out;
+  EXPECT_GE(std::stoi(m[2]), 1) << out;
   ASSERT_EQ(
       run_load({"--mix", "visit", "--max", "--in-flight", "8", "--duration", "2", "--acked", acked, "--load-seed", "9"},
                &out),
