@@ -26,14 +26,15 @@
 // A request refused at the front is answered at once and stored nowhere. Then the request goes to
 // the writer (group_commit.h) — or, for reads and pre-settlements on a SQLite ledger, to the
 // reader: the same loop over a read-only connection, where each batch is one read transaction on
-// what is committed, answered without waiting for the writer's fsync. On either: the clock is read once (Txn::now: every later check and the commit
-// time use it), the switchover check runs again, then the replay check (journal by msgid: same
-// payload → the stored reply byte for byte with `yb-replay: 1`; another payload →
-// E_MSGID_CONFLICT, stored nowhere; a tombstone → E_STATE), and the operation itself does facility
-// → ... → rules inside its savepoint. Success and refusal are journaled (journaled kinds only;
-// never E_SWITCHOVER), and the caller is answered after the batch is durable. Because the
-// switchover check comes before the replay, a replay of a pre-window msgid of a refused kind gets
-// E_SWITCHOVER inside the window and its stored reply after it (§11.14).
+// what the writer has committed and synced, beside the writer's work. On either: the clock is read
+// once (Txn::now: every later check and the commit time use it), the switchover check runs
+// again, then the replay check (journal by msgid: same payload → the stored reply byte for byte
+// with `yb-replay: 1`; another payload → E_MSGID_CONFLICT, stored nowhere; a tombstone →
+// E_STATE), and the operation itself does facility → ... → rules inside its savepoint. Success
+// and refusal are journaled (journaled kinds only; never E_SWITCHOVER), and the caller is
+// answered after the batch is durable. Because the switchover check comes before the replay, a
+// replay of a pre-window msgid of a refused kind gets E_SWITCHOVER inside the window and its
+// stored reply after it (§11.14).
 //
 // Injected faults (faults.h) are decided at the front: a refusal stops the call there (nothing
 // stored); a lost reply lets it commit and answers UNAVAILABLE without a reason code; latency
@@ -82,7 +83,8 @@ class Dispatcher {
  public:
   // `reader` (may be null): a GroupCommitter over a read-only connection (open_sqlite_reader).
   // Reads and pre-settlements (RpcKind::kRead) run there, beside the writer, on what is
-  // committed: they neither wait for a batch's fsync nor take the writer's time. Without one
+  // committed and synced: they wait at most for the writer's one pending fsync, not for a batch's
+  // work and commit, and take none of the writer's time. Without one
   // (the memory ledger) they run on the writer like everything else.
   Dispatcher(CoreState& state, GroupCommitter& committer, GroupCommitter* reader, RpcStats& stats)
       : state_(state), committer_(committer), reader_(reader), stats_(stats) {}

@@ -149,11 +149,7 @@ void GroupCommitter::writer_loop() {
         // At most one batch waits for its sync: commit when the previous one is durable, so a
         // batch gathers what arrives while the disk syncs (as it would without the overlap)
         // instead of committing a trickle of small batches that rewrite the same pages.
-        std::unique_lock lock(commit_mu_);
-        {
-          std::unique_lock synced(sync_mu_);
-          sync_cv_.wait(synced, [&] { return synced_ >= committed_; });
-        }
+        std::unique_lock<std::mutex> lock = hold_commits_until_synced();
         st = ledger_.commit_unsynced();  // durable once the completer's sync covers it
         if (st.ok()) seq = ++committed_;
       }

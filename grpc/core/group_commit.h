@@ -64,7 +64,8 @@ class GroupCommitter {
   // admin work, tests). Returns fn's status, or the commit failure.
   Status run_sync(std::function<Status(Ledger&)> fn);
   // Waits until every batch committed so far is synced and returns a lock that keeps the writer
-  // from committing until it is released (a reader takes its snapshot meanwhile).
+  // from committing until it is released: a reader takes its snapshot meanwhile, and the writer
+  // itself commits under it (so at most one batch awaits its sync).
   std::unique_lock<std::mutex> hold_commits_until_synced();
   // Stops accepting work, drains the queue, joins the writer. Idempotent.
   void stop();

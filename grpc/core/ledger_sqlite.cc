@@ -220,6 +220,7 @@ Status LedgerSqlite::commit_unsynced() {
   }
   sequence_undo_.clear();
   sequence_marks_.clear();
+  fund_layers_.clear();  // outside a batch add_fund writes at once again
   in_batch_ = false;
   savepoints_ = 0;  // COMMIT released them
   return Status::Ok();

@@ -135,7 +135,8 @@ TEST(GroupCommitTest, AStorageFailureAbortsTheBatchAndAnswersEveryoneInIt) {
   EXPECT_NE(std::find(events.begin(), events.end(), "done b failed"), events.end());
   EXPECT_FALSE(memory->get_meta("b").has_value());
   for (const char* name : {"a", "c"}) {
-    const bool failed = std::find(events.begin(), events.end(), std::string("done ") + name + " failed") != events.end();
+    const std::string failed_done = std::string("done ") + name + " failed";
+    const bool failed = std::find(events.begin(), events.end(), failed_done) != events.end();
     EXPECT_EQ(memory->get_meta(name).has_value(), !failed) << name;
   }
   EXPECT_EQ(memory->get_meta("after"), "1");

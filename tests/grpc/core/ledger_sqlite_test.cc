@@ -67,6 +67,7 @@ TEST(LedgerSqliteTest, ReopenAfterCommitKeepsEverything) {
     ASSERT_EQ(l->next_sequence("setl").value(), 1);
     ASSERT_TRUE(l->commit_batch().ok());
     ASSERT_TRUE(l->put_meta("autocommit", "yes").ok());  // outside a batch: its own transaction
+    ASSERT_TRUE(l->add_fund("SI", "premiums", Fen(3)).ok());  // likewise, after a batch folded funds
     before = snapshot(*l);
   }
   auto l = open_ok(path);
